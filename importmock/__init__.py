@@ -1,0 +1,34 @@
+"""importmock: test code that drives AWS import jobs, without AWS.
+
+``mock_imports`` intercepts boto3/botocore calls to the import-job APIs of Amazon Q in
+Connect / Wisdom (``qconnect``, ``wisdom``), Pinpoint and Lex V2, validates them against the
+botocore models, and moves jobs through their real status lifecycles in memory.
+"""
+
+from importmock.engine.errors import (
+    ImportMockError,
+    NotMockedError,
+    ServiceError,
+    UnknownErrorCodeError,
+)
+from importmock.engine.lifecycle import JobInfo
+from importmock.engine.session import Call, MockSession
+from importmock.mock import ImportMock, current, mock_imports
+
+#: The controller class (what ``with mock_imports() as m`` gives).
+Controller = MockSession
+
+__all__ = [
+    "Call",
+    "Controller",
+    "ImportMock",
+    "ImportMockError",
+    "JobInfo",
+    "MockSession",
+    "NotMockedError",
+    "ServiceError",
+    "UnknownErrorCodeError",
+    "current",
+    "mock_imports",
+]
+__version__ = "0.1.0"

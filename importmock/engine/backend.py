@@ -1,0 +1,77 @@
+"""The base class of every service backend, and the registry that maps clients to them.
+
+A backend is one object per (account, region) holding that service's state. It has one
+method per implemented operation, named as boto3 names it, taking the parsed input members
+as keyword arguments and returning a dict shaped like the output. Errors are raised as
+:class:`~importmock.engine.errors.ServiceError`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from importmock.engine.errors import ServiceError
+
+if TYPE_CHECKING:
+    from importmock.engine.lifecycle import JobBook
+    from importmock.engine.presigned import PresignedUrls
+    from importmock.engine.specs import ServiceSpec
+
+
+@dataclass
+class RequestContext:
+    """What a backend may need to know about the call it is serving."""
+
+    spec: ServiceSpec  # the model of the client that sent the request
+    operation: str
+    request_id: str
+
+
+class Backend:
+    """Base of all backends; subclasses declare ``clients`` and register themselves."""
+
+    #: boto3 client names served by this backend (the first is its canonical name).
+    clients: ClassVar[tuple[str, ...]] = ()
+    #: The error code the service uses for invalid input.
+    validation_error: ClassVar[str] = "ValidationException"
+
+    def __init__(self, account_id: str, region: str, jobs: JobBook, urls: PresignedUrls) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.jobs = jobs
+        self.urls = urls
+        self.context: RequestContext | None = None
+
+    @property
+    def service(self) -> str:
+        """The canonical client name, used for progression options and ``fail_next``."""
+        return self.clients[0]
+
+    def invalid(self, message: str, **fields: Any) -> ServiceError:
+        """The service's validation error with ``message``."""
+        return ServiceError(self.validation_error, message, **fields)
+
+    @staticmethod
+    def new_uuid() -> str:
+        return str(uuid.uuid4())
+
+
+_registry: dict[str, type[Backend]] = {}
+
+
+def register(cls: type[Backend]) -> type[Backend]:
+    """Class decorator: route the clients ``cls.clients`` names to this backend."""
+    for client in cls.clients:
+        _registry[client] = cls
+    return cls
+
+
+def backend_for(client: str) -> type[Backend] | None:
+    """The backend class serving a boto3 client name, if importmock mocks it."""
+    return _registry.get(client)
+
+
+def mocked_clients() -> list[str]:
+    return sorted(_registry)

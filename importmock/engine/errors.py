@@ -1,0 +1,38 @@
+"""Errors: the modeled service errors a backend raises, and importmock's own errors.
+
+A backend signals every failure by raising :class:`ServiceError`; the pipeline turns it
+into the response the real service sends (status code, ``x-amzn-ErrorType`` header and
+modeled body members), so callers catch ``client.exceptions.ResourceNotFoundException``
+exactly as against AWS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """A modeled AWS error: ``code`` names an error shape of the service model.
+
+    ``fields`` are extra modeled members of that shape (``resourceName`` for Wisdom's
+    ResourceNotFoundException, for example); members the shape does not declare are dropped
+    when the response is serialised.
+    """
+
+    def __init__(self, code: str, message: str, **fields: Any) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.fields = fields
+
+
+class ImportMockError(Exception):
+    """Base class of importmock's own errors (misuse of the library, not AWS errors)."""
+
+
+class NotMockedError(ImportMockError):
+    """A call reached importmock that it cannot answer and must not send to the network."""
+
+
+class UnknownErrorCodeError(ImportMockError, ValueError):
+    """``inject_error`` was given a code the operation's model cannot return."""

@@ -1,0 +1,102 @@
+"""Hooking botocore: every client's ``before-send`` event goes through importmock.
+
+botocore still builds, signs, retries and parses each request exactly as against AWS; we
+only answer at the last moment, where the HTTP request would leave the process.
+
+Clients created before the mock started (module-level clients) are covered because the
+hook is attached by ``Endpoint.make_request`` the first time any client sends while a mock
+is active, not at client creation. It is registered *first* so that, with moto active too,
+importmock answers its own services and moto is told to stay out of those requests.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from functools import partial
+from typing import Any
+
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.endpoint import Endpoint
+from botocore.model import ServiceModel
+
+from importmock.engine.backend import backend_for, mocked_clients
+from importmock.engine.errors import NotMockedError
+from importmock.engine.specs import spec_for
+
+HOOK_ID = "importmock.before-send"
+_ANSWERED = "_importmock_answered"
+
+_lock = threading.Lock()
+_original_make_request: Any = None
+_handler: Any = None  # the active session's `handle`, or None when no mock is active
+
+
+def install(handler: Any) -> None:
+    """Route every botocore request to ``handler(spec, backend_cls, request)``."""
+    global _original_make_request, _handler
+    with _lock:
+        _handler = handler
+        if _original_make_request is None:
+            _original_make_request = Endpoint.make_request
+            Endpoint.make_request = _make_request  # type: ignore[method-assign]
+
+
+def uninstall() -> None:
+    global _original_make_request, _handler
+    with _lock:
+        _handler = None
+        if _original_make_request is not None:
+            Endpoint.make_request = _original_make_request  # type: ignore[method-assign]
+            _original_make_request = None
+
+
+def _make_request(self: Endpoint, operation_model: Any, request_dict: Any) -> Any:
+    if "_importmock_hooked" not in self.__dict__:
+        hook = partial(_before_send, operation_model.service_model)
+        self._event_emitter.register_first("before-send", hook, unique_id=HOOK_ID)
+        self._importmock_hooked = True  # type: ignore[attr-defined]
+    return _original_make_request(self, operation_model, request_dict)
+
+
+def _before_send(
+    service_model: ServiceModel, request: AWSPreparedRequest, **_: Any
+) -> AWSResponse | None:
+    handler = _handler
+    if handler is None:  # the mock stopped; this client keeps an inert hook
+        return None
+    spec = spec_for(service_model)
+    backend_cls = backend_for(spec.name)
+    moto = sys.modules.get("moto.core.models")
+    if backend_cls is None:
+        if moto is not None and moto.botocore_stubber.enabled:
+            return None  # moto's own before-send handler answers it
+        raise NotMockedError(
+            f"importmock does not mock the '{spec.name}' service and moto's mock_aws is not "
+            f"active, so this {request.method} {request.url} was stopped before reaching "
+            f"the network. importmock mocks: {', '.join(mocked_clients())}."
+        )
+    if moto is not None:
+        _keep_moto_out(moto)
+    setattr(request, _ANSWERED, True)
+    return handler(spec, backend_cls, request)  # type: ignore[no-any-return]
+
+
+def _keep_moto_out(moto_models: Any) -> None:
+    """Make moto's before-send handler skip the requests importmock answers.
+
+    botocore calls every before-send handler even after one has answered; without this,
+    moto would also process (and for Pinpoint, act on) the same request.
+    """
+    stubber = moto_models.botocore_stubber
+    if getattr(stubber, "_importmock_guarded", False):
+        return
+    original = stubber.process_request
+
+    def process_request(request: Any) -> Any:
+        if getattr(request, _ANSWERED, False):
+            return None
+        return original(request)
+
+    stubber.process_request = process_request
+    stubber._importmock_guarded = True

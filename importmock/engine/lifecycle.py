@@ -1,0 +1,290 @@
+"""Job lifecycles, shared by every service: declared as data, moved by one engine.
+
+A service declares each job type as a :class:`Lifecycle` (its stages, its failed state and
+how long each stage lasts). :class:`JobBook` starts jobs and moves them according to the
+progression mode chosen for that service. Status is computed lazily from the clock or from
+reads, never by a background thread, so frozen or shifted time applies as is.
+
+The outcome of a job (success, or failure with a reason) is decided by the backend when the
+job starts, from its input; the backend's effects run only when the job reaches a terminal
+state.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Union
+
+from importmock.engine import clock
+
+MODES = ("immediate", "reads", "time", "manual")
+DEFAULT_STAGE_SECONDS = 3.0
+
+Durations = Union[float, Mapping[str, float], None]
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """One job type: the success path, the failed terminal state and stage durations."""
+
+    kind: str
+    stages: tuple[str, ...]
+    failure: str
+    durations: Mapping[str, float] = field(default_factory=dict)
+
+    def path(self, failed: bool) -> tuple[str, ...]:
+        """States a job passes through: all but the last stage, then success or failure."""
+        return (*self.stages[:-1], self.failure) if failed else self.stages
+
+
+@dataclass(frozen=True)
+class Progression:
+    """How jobs of one service move: a mode and, for ``time``, stage durations."""
+
+    mode: str = "immediate"
+    durations: Durations = None
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"progression must be one of {', '.join(MODES)}; got {self.mode!r}")
+
+    def seconds(self, lifecycle: Lifecycle, stage: str) -> float:
+        if isinstance(self.durations, (int, float)):
+            return float(self.durations)
+        if self.durations is not None and stage in self.durations:
+            return float(self.durations[stage])
+        return float(lifecycle.durations.get(stage, DEFAULT_STAGE_SECONDS))
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    """A snapshot of a job, as the controller's ``jobs()`` reports it."""
+
+    job_id: str
+    service: str
+    kind: str
+    status: str
+    history: tuple[tuple[str, float], ...]
+    failure_reason: str | None
+    finished: bool
+
+
+Effect = Callable[["Job"], None]
+
+
+class Job:
+    """One running job. Backends read ``status`` and ``history``; the engine moves it."""
+
+    def __init__(
+        self,
+        job_id: str,
+        service: str,
+        progression: Progression,
+        lifecycle: Lifecycle,
+        failure_reason: str | None,
+        on_success: Effect | None,
+        on_failure: Effect | None,
+    ) -> None:
+        self.job_id = job_id
+        self.service = service
+        self.progression = progression
+        self.history: list[tuple[str, float]] = []
+        self.failure_reason: str | None = None
+        self._path: list[str] = []
+        self._begin(lifecycle, failure_reason, on_success, on_failure)
+
+    def _begin(
+        self,
+        lifecycle: Lifecycle,
+        failure_reason: str | None,
+        on_success: Effect | None,
+        on_failure: Effect | None,
+    ) -> None:
+        self.lifecycle = lifecycle
+        self.failure_reason = failure_reason
+        self._on_success = on_success
+        self._on_failure = on_failure
+        phase = lifecycle.path(failed=failure_reason is not None)
+        self._phase_offset = len(self._path)
+        self._path.extend(phase)
+        started = clock.now()
+        self._phase_started = started
+        self.history.append((phase[0], started))
+
+    # -- reading -------------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        return self.history[-1][0]
+
+    @property
+    def finished(self) -> bool:
+        return len(self.history) == len(self._path)
+
+    @property
+    def failed(self) -> bool:
+        return self.finished and self.status == self.lifecycle.failure
+
+    @property
+    def started_at(self) -> float:
+        return self.history[0][1]
+
+    @property
+    def updated_at(self) -> float:
+        return self.history[-1][1]
+
+    def info(self) -> JobInfo:
+        return JobInfo(
+            job_id=self.job_id,
+            service=self.service,
+            kind=self.lifecycle.kind,
+            status=self.status,
+            history=tuple(self.history),
+            failure_reason=self.failure_reason,
+            finished=self.finished,
+        )
+
+    # -- moving --------------------------------------------------------------------
+    def _step(self, at: float) -> None:
+        self.history.append((self._path[len(self.history)], at))
+        if self.finished:
+            effect = self._on_failure if self.failed else self._on_success
+            if effect is not None:
+                effect(self)
+
+    def advance(self) -> None:
+        """One stage forward (no-op once finished)."""
+        if not self.finished:
+            self._step(clock.now())
+
+    def settle(self) -> None:
+        """Straight to the terminal state, every remaining transition stamped now."""
+        while not self.finished:
+            self.advance()
+
+    def catch_up(self) -> None:
+        """In ``time`` mode, take every transition whose moment has come, stamped then."""
+        if self.progression.mode != "time" or self.finished:
+            return
+        now = clock.now()
+        due = self._phase_started
+        for index in range(self._phase_offset, len(self._path) - 1):
+            due += self.progression.seconds(self.lifecycle, self._path[index])
+            if index + 1 < len(self.history):
+                continue
+            if due > now:
+                break
+            self._step(due)
+            if self.finished:
+                break
+
+    def read(self) -> None:
+        """A read of the job by the API: moves it in ``reads`` mode, catches up in ``time``."""
+        if self.progression.mode == "reads":
+            self.advance()
+        else:
+            self.catch_up()
+
+    def continue_with(
+        self,
+        lifecycle: Lifecycle,
+        *,
+        failure_reason: str | None = None,
+        on_success: Effect | None = None,
+        on_failure: Effect | None = None,
+    ) -> None:
+        """Start a further phase (deletion, say) on a finished job."""
+        if not self.finished:
+            raise RuntimeError(f"job {self.job_id} is still {self.status}")
+        self._begin(lifecycle, failure_reason, on_success, on_failure)
+
+
+class JobBook:
+    """Every job of a mock session: starting, moving and the ``fail_next`` queue."""
+
+    def __init__(self, progression_for: Callable[[str], Progression]) -> None:
+        self._progression_for = progression_for
+        self._jobs: dict[str, Job] = {}
+        self._moving: dict[str, Job] = {}
+        self._settle_after_call: list[Job] = []
+        self._fail_next: dict[str, deque[str]] = {}
+
+    def fail_next(self, service: str, reason: str) -> None:
+        self._fail_next.setdefault(service, deque()).append(reason)
+
+    def start(
+        self,
+        job_id: str,
+        service: str,
+        lifecycle: Lifecycle,
+        *,
+        failure_reason: str | None = None,
+        on_success: Effect | None = None,
+        on_failure: Effect | None = None,
+    ) -> Job:
+        """Start a job; a ``fail_next`` queued for the service overrides its outcome."""
+        queued = self._fail_next.get(service)
+        if queued:
+            failure_reason = queued.popleft()
+        job = Job(
+            job_id,
+            service,
+            self._progression_for(service),
+            lifecycle,
+            failure_reason,
+            on_success,
+            on_failure,
+        )
+        self._jobs[job_id] = job
+        self._track(job)
+        return job
+
+    def continue_with(self, job: Job, lifecycle: Lifecycle, **kwargs: object) -> None:
+        """Start a further phase of a finished job (see :meth:`Job.continue_with`)."""
+        job.continue_with(lifecycle, **kwargs)  # type: ignore[arg-type]
+        self._track(job)
+
+    def _track(self, job: Job) -> None:
+        self._moving[job.job_id] = job
+        if job.progression.mode == "immediate":
+            self._settle_after_call.append(job)
+
+    def get(self, job_id: str) -> Job:
+        try:
+            return self._jobs[job_id]
+        except KeyError:
+            raise KeyError(f"no job {job_id!r}; known jobs: {sorted(self._jobs)}") from None
+
+    def all(self) -> list[Job]:
+        return list(self._jobs.values())
+
+    def _prune(self) -> None:
+        for job_id in [i for i, j in self._moving.items() if j.finished]:
+            del self._moving[job_id]
+
+    def before_call(self) -> None:
+        """Time-mode jobs take the transitions that became due since the last call."""
+        if self._moving:
+            for job in list(self._moving.values()):
+                job.catch_up()
+            self._prune()
+
+    def after_call(self) -> None:
+        """Immediate-mode jobs started by this call finish once its response is built."""
+        while self._settle_after_call:
+            self._settle_after_call.pop(0).settle()
+        self._prune()
+
+    def advance(self, job_id: str | None = None) -> None:
+        jobs = [self.get(job_id)] if job_id is not None else list(self._moving.values())
+        for job in jobs:
+            job.catch_up()
+            job.advance()
+        self._prune()
+
+    def settle(self) -> None:
+        while self._moving:
+            for job in list(self._moving.values()):
+                job.settle()
+            self._prune()

@@ -1,0 +1,245 @@
+"""Presigned S3-style URLs minted by the mock, served to ``requests`` through ``responses``.
+
+Services hand out URLs (Wisdom's upload URL and failed-record report, Lex's upload URL…)
+that clients use with a plain HTTP library. Only URLs minted here are answered; every other
+``requests`` call goes on to whatever handled it before importmock started (the network,
+or moto's own mock). When moto's mock is the outer one, our route is also registered in
+moto's registry, which prefers plain ``responses.CallbackResponse`` entries, so the URLs
+work in either nesting order.
+
+Expiry and the signature are carried in the URL itself (``X-Amz-Date``, ``X-Amz-Expires``,
+``X-Amz-Signature`` over the rest), so minting a fresh download URL on every read costs no
+memory, and a tampered URL is refused like S3 refuses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import formatdate
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+from importmock.engine import clock
+
+if TYPE_CHECKING:
+    import responses
+
+URL_PATTERN = re.compile(r"https://importmock-[a-z0-9-]+\.s3\.[a-z0-9-]+\.amazonaws\.com/")
+_METHODS = ("GET", "PUT", "HEAD", "POST", "DELETE")
+
+
+@dataclass
+class StoredObject:
+    """What lives behind a minted URL: an upload slot or a downloadable body."""
+
+    method: str
+    body: bytes | None = None
+    required_headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/octet-stream"
+    uploaded_at: float | None = None
+
+
+def _amz_date(epoch: float) -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(epoch))
+
+
+def _parse_amz_date(text: str) -> float:
+    return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
+
+
+def _s3_error(status: int, code: str, message: str, **extra: str) -> tuple[int, dict[str, str], str]:
+    parts = "".join(f"<{k}>{v}</{k}>" for k, v in extra.items())
+    request_id = uuid.uuid4().hex[:16].upper()
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>{code}</Code><Message>{message}</Message>{parts}"
+        f"<RequestId>{request_id}</RequestId><HostId>{request_id}</HostId></Error>"
+    )
+    return status, {"Content-Type": "application/xml", "x-amz-request-id": request_id}, body
+
+
+class PresignedUrls:
+    """The URLs one mock session has minted, and the ``responses`` route that serves them."""
+
+    def __init__(self, account_id: str) -> None:
+        self._secret = secrets.token_bytes(16)
+        self._account_id = account_id
+        self._objects: dict[str, StoredObject] = {}
+        self._callbacks: list[responses.CallbackResponse] = []
+        self._mock: responses.RequestsMock | None = None
+
+    # -- minting -------------------------------------------------------------------
+    def _sign(self, method: str, path: str, date: str, expires: int, signed: str) -> str:
+        text = f"{method}\n{path}\n{date}\n{expires}\n{signed}".encode()
+        return hmac.new(self._secret, text, hashlib.sha256).hexdigest()
+
+    def _mint(
+        self, method: str, bucket: str, region: str, key: str, expires_in: int, signed: list[str]
+    ) -> tuple[str, float]:
+        self._register_with_moto()
+        issued = clock.now()
+        path = "/" + quote(key)
+        date = _amz_date(issued)
+        signed_headers = ";".join(sorted({"host", *signed}))
+        signature = self._sign(method, path, date, expires_in, signed_headers)
+        scope = f"{date[:8]}/{region}/s3/aws4_request"
+        query = (
+            "X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            f"&X-Amz-Credential={quote('ASIAIMPORTMOCK00000/' + scope, safe='')}"
+            f"&X-Amz-Date={date}&X-Amz-Expires={expires_in}"
+            f"&X-Amz-SignedHeaders={quote(signed_headers, safe='')}"
+            f"&X-Amz-Signature={signature}"
+        )
+        url = f"https://importmock-{bucket}.s3.{region}.amazonaws.com{path}?{query}"
+        return url, float(int(issued) + expires_in)
+
+    def mint_upload(
+        self,
+        bucket: str,
+        region: str,
+        key: str,
+        expires_in: int,
+        required_headers: dict[str, str],
+    ) -> tuple[str, float]:
+        """A PUT URL for a new upload slot; returns (url, expiry epoch seconds)."""
+        self._objects[key] = StoredObject(
+            "PUT", required_headers={k.lower(): v for k, v in required_headers.items()}
+        )
+        return self._mint("PUT", bucket, region, key, expires_in, list(required_headers))
+
+    def mint_download(self, bucket: str, region: str, key: str, expires_in: int) -> tuple[str, float]:
+        """A GET URL for an object already stored (uploaded or put by a backend)."""
+        return self._mint("GET", bucket, region, key, expires_in, [])
+
+    def put(self, key: str, body: bytes, content_type: str = "text/csv") -> None:
+        """Store a downloadable object (a backend's report, for instance)."""
+        self._objects[key] = StoredObject("GET", body=body, content_type=content_type)
+
+    def uploaded(self, key: str) -> StoredObject | None:
+        """The upload slot under ``key`` (its body is None until the client PUTs)."""
+        return self._objects.get(key)
+
+    def reset(self) -> None:
+        self._objects.clear()
+
+    # -- serving -------------------------------------------------------------------
+    def handle(self, request: Any) -> tuple[int, dict[str, str], Any]:
+        """Answer one HTTP request to a minted URL, as S3 would."""
+        url = urlsplit(request.url)
+        params = {k: v[0] for k, v in parse_qs(url.query).items()}
+        try:
+            date = params["X-Amz-Date"]
+            expires = int(params["X-Amz-Expires"])
+            signed = params["X-Amz-SignedHeaders"]
+            signature = params["X-Amz-Signature"]
+            issued = _parse_amz_date(date)
+        except (KeyError, ValueError):
+            return _s3_error(403, "AccessDenied", "Query-string authentication requires the "
+                             "X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and "
+                             "X-Amz-Signature parameters")
+        method = "GET" if request.method == "HEAD" else request.method
+        expected = self._sign(method, url.path, date, expires, signed)
+        if not hmac.compare_digest(expected, signature):
+            return _s3_error(
+                403,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you "
+                "provided. Check your key and signing method.",
+            )
+        now = clock.now()
+        if now > issued + expires:
+            return _s3_error(
+                403,
+                "AccessDenied",
+                "Request has expired",
+                **{
+                    "X-Amz-Expires": str(expires),
+                    "Expires": formatdate(issued + expires, usegmt=True),
+                    "ServerTime": formatdate(now, usegmt=True),
+                },
+            )
+        from urllib.parse import unquote
+
+        key = unquote(url.path[1:])
+        stored = self._objects.get(key)
+        if stored is None:
+            return _s3_error(404, "NoSuchKey", "The specified key does not exist.", Key=key)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        if method == "PUT":
+            for name, value in stored.required_headers.items():
+                if headers.get(name) != value:
+                    return _s3_error(
+                        403,
+                        "SignatureDoesNotMatch",
+                        "The request signature we calculated does not match the signature "
+                        f"you provided. Signed header '{name}' is missing or differs: "
+                        f"expected '{value}'.",
+                    )
+            body = request.body
+            if hasattr(body, "read"):
+                body = body.read()
+            if isinstance(body, str):
+                body = body.encode("utf-8")
+            stored.body = bytes(body or b"")
+            stored.uploaded_at = now
+            stored.content_type = headers.get("content-type", stored.content_type)
+            etag = hashlib.md5(stored.body).hexdigest()  # noqa: S324 - S3's ETag is an MD5
+            return 200, {"ETag": f'"{etag}"', "Content-Length": "0"}, b""
+        if stored.body is None:
+            return _s3_error(404, "NoSuchKey", "The specified key does not exist.", Key=key)
+        body = b"" if request.method == "HEAD" else stored.body
+        return 200, {"Content-Type": stored.content_type, "ETag": f'"{hashlib.md5(stored.body).hexdigest()}"'}, body
+
+    # -- plumbing into `requests` ----------------------------------------------------
+    def start(self) -> None:
+        import responses
+        from requests.adapters import HTTPAdapter
+
+        self._callbacks = [
+            responses.CallbackResponse(method, url=URL_PATTERN, callback=self.handle)
+            for method in _METHODS
+        ]
+        # Whatever serves `requests` now (the network, or moto's mock) keeps serving
+        # every URL that is not ours.
+        mock = responses.RequestsMock(
+            assert_all_requests_are_fired=False, real_adapter_send=HTTPAdapter.send
+        )
+        for callback in self._callbacks:
+            mock.add(callback)
+        mock.add_passthru(re.compile(".*"))
+        mock.start()
+        self._mock = mock
+        self._register_with_moto()
+
+    def stop(self) -> None:
+        if self._mock is not None:
+            self._mock.stop(allow_assert=False)
+            self._mock = None
+        moto_mock = _moto_responses_mock()
+        if moto_mock is not None:
+            for callback in self._callbacks:
+                moto_mock.remove(callback)
+        self._callbacks = []
+
+    def _register_with_moto(self) -> None:
+        # moto resets its registry whenever it starts, so this runs again at each mint.
+        moto_mock = _moto_responses_mock()
+        if moto_mock is None or not self._callbacks:
+            return
+        registered = moto_mock.registered()
+        for callback in self._callbacks:
+            if not any(entry is callback for entry in registered):
+                moto_mock.add(callback)
+
+
+def _moto_responses_mock() -> Any:
+    models = sys.modules.get("moto.core.models")
+    return getattr(models, "responses_mock", None) if models is not None else None

@@ -1,0 +1,335 @@
+"""rest-json on the server side: requests in, responses and errors out, all shape-driven.
+
+Every target service (wisdom, qconnect, pinpoint, lexv2-models) speaks rest-json, so this
+is the one protocol implemented. The plan for each operation is computed once from its
+shapes; the per-call work is a few dict operations.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from email.utils import formatdate
+from typing import Any
+from urllib.parse import parse_qs
+
+from botocore.model import OperationModel, Shape
+from botocore.utils import parse_timestamp
+
+Converter = Callable[[Any], Any]
+
+
+class SerializationError(Exception):
+    """The request body is not the JSON the protocol requires."""
+
+
+# ---------------------------------------------------------------- input ----------
+
+
+def _from_text(shape: Shape) -> Converter:
+    """How a URI label, query value or header string becomes the member's value."""
+    kind = shape.type_name
+
+    def keep_if_invalid(convert: Converter) -> Converter:
+        # A value that does not convert stays a string: validation then reports the
+        # type mismatch in AWS's words instead of the parser failing obscurely.
+        def run(text: Any) -> Any:
+            try:
+                return convert(text)
+            except (TypeError, ValueError):
+                return text
+
+        return run
+
+    if kind in ("integer", "long"):
+        return keep_if_invalid(int)
+    if kind in ("float", "double"):
+        return keep_if_invalid(float)
+    if kind == "boolean":
+        return lambda text: {"true": True, "false": False}.get(text, text)
+    if kind == "timestamp":
+        return keep_if_invalid(parse_timestamp)
+    return lambda text: text
+
+
+def _body_converter(shape: Shape, seen: frozenset[str] = frozenset()) -> Converter | None:
+    """A converter for JSON values that need it (timestamps, blobs), else None."""
+    kind = shape.type_name
+    if kind == "timestamp":
+        return lambda v: _epoch_to_datetime(v) if isinstance(v, (int, float)) else v
+    if kind == "blob":
+        return lambda v: base64.b64decode(v) if isinstance(v, str) else v
+    if shape.name in seen:
+        return None
+    seen = seen | {shape.name}
+    if kind == "structure":
+        members = {
+            name: conv
+            for name, member in shape.members.items()
+            if (conv := _body_converter(member, seen)) is not None
+        }
+        if not members:
+            return None
+
+        def structure(value: Any) -> Any:
+            if not isinstance(value, dict):
+                return value
+            for name, conv in members.items():
+                if value.get(name) is not None:
+                    value[name] = conv(value[name])
+            return value
+
+        return structure
+    if kind == "list":
+        item = _body_converter(shape.member, seen)
+        if item is None:
+            return None
+        return lambda v: [item(x) for x in v] if isinstance(v, list) else v
+    if kind == "map":
+        inner = _body_converter(shape.value, seen)
+        if inner is None:
+            return None
+        return lambda v: {k: inner(x) for k, x in v.items()} if isinstance(v, dict) else v
+    return None
+
+
+def _epoch_to_datetime(value: float) -> datetime:
+    return datetime.fromtimestamp(value, tz=timezone.utc)
+
+
+class InputPlan:
+    """Where each input member of one operation travels and how it is decoded."""
+
+    def __init__(self, operation: OperationModel) -> None:
+        shape = operation.input_shape
+        self.uri: list[tuple[str, str, Converter]] = []
+        self.query: list[tuple[str, str, Converter, bool]] = []
+        self.query_map: str | None = None
+        self.headers: list[tuple[str, str, Converter]] = []
+        self.payload: tuple[str, Shape] | None = None
+        self.body: Converter | None = None
+        if shape is None:
+            return
+        payload = shape.serialization.get("payload")
+        for name, member in shape.members.items():
+            where = member.serialization.get("location")
+            wire = member.serialization.get("name", name)
+            if where == "uri":
+                self.uri.append((wire, name, _from_text(member)))
+            elif where == "querystring":
+                if member.type_name == "map":
+                    self.query_map = name
+                elif member.type_name == "list":
+                    self.query.append((wire, name, _from_text(member.member), True))
+                else:
+                    self.query.append((wire, name, _from_text(member), False))
+            elif where == "header":
+                self.headers.append((wire.lower(), name, _from_text(member)))
+            elif name == payload:
+                self.payload = (name, member)
+        body_members = {
+            n: m
+            for n, m in shape.members.items()
+            if "location" not in m.serialization and n != payload
+        }
+        self.has_body = bool(body_members) and self.payload is None
+        self.body = _body_converter(shape) if self.has_body else None
+
+    def parse(
+        self, labels: Mapping[str, str], query: str, headers: Mapping[str, Any], body: bytes
+    ) -> dict[str, Any]:
+        """The operation's input members, decoded from the wire."""
+        params: dict[str, Any] = {}
+        if self.has_body and body:
+            try:
+                decoded = json.loads(body)
+            except ValueError as exc:
+                raise SerializationError(f"The request body is not valid JSON: {exc}") from exc
+            if not isinstance(decoded, dict):
+                raise SerializationError("The request body must be a JSON object.")
+            params = self.body(decoded) if self.body is not None else decoded
+        elif self.payload is not None and body:
+            name, member = self.payload
+            if member.type_name == "structure":
+                try:
+                    params[name] = json.loads(body)
+                except ValueError as exc:
+                    raise SerializationError(f"The request body is not valid JSON: {exc}") from exc
+            elif member.type_name == "string":
+                params[name] = body.decode("utf-8", "replace")
+            else:
+                params[name] = body
+        for wire, name, convert in self.uri:
+            if wire in labels:
+                params[name] = convert(labels[wire])
+        if query and (self.query or self.query_map):
+            values = parse_qs(query, keep_blank_values=True)
+            for wire, name, convert, is_list in self.query:
+                if wire in values:
+                    found = values.pop(wire)
+                    params[name] = [convert(v) for v in found] if is_list else convert(found[0])
+            if self.query_map is not None and values:
+                params[self.query_map] = {k: v[0] for k, v in values.items()}
+        if self.headers:
+            lowered = {str(k).lower(): v for k, v in headers.items()}
+            for wire, name, convert in self.headers:
+                if wire in lowered:
+                    value = lowered[wire]
+                    if isinstance(value, bytes):
+                        value = value.decode("utf-8")
+                    params[name] = convert(value)
+        return params
+
+
+# --------------------------------------------------------------- output ----------
+
+
+def _timestamp_writer(fmt: str) -> Converter:
+    def to_epoch(value: Any) -> float:
+        return value.timestamp() if isinstance(value, datetime) else float(value)
+
+    if fmt == "iso8601":
+
+        def iso(value: Any) -> str:
+            moment = datetime.fromtimestamp(to_epoch(value), tz=timezone.utc)
+            return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+        return iso
+    if fmt == "rfc822":
+        return lambda value: formatdate(to_epoch(value), usegmt=True)
+    return to_epoch
+
+
+def _output_converter(
+    shape: Shape, default_format: str, seen: frozenset[str] = frozenset()
+) -> Converter | None:
+    """A converter for output values that JSON cannot carry as is, else None."""
+    kind = shape.type_name
+    if kind == "timestamp":
+        return _timestamp_writer(shape.serialization.get("timestampFormat", default_format))
+    if kind == "blob":
+        return lambda v: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v
+    if shape.name in seen:
+        return None
+    seen = seen | {shape.name}
+    if kind == "structure":
+        members = {
+            name: conv
+            for name, member in shape.members.items()
+            if (conv := _output_converter(member, default_format, seen)) is not None
+        }
+        if not members:
+            return None
+
+        def structure(value: dict[str, Any]) -> dict[str, Any]:
+            out = dict(value)
+            for name, conv in members.items():
+                if out.get(name) is not None:
+                    out[name] = conv(out[name])
+            return out
+
+        return structure
+    if kind == "list":
+        item = _output_converter(shape.member, default_format, seen)
+        return None if item is None else (lambda v: [item(x) for x in v])
+    if kind == "map":
+        inner = _output_converter(shape.value, default_format, seen)
+        return None if inner is None else (lambda v: {k: inner(x) for k, x in v.items()})
+    return None
+
+
+class OutputPlan:
+    """How one operation's output dict becomes status, headers and body."""
+
+    def __init__(self, operation: OperationModel) -> None:
+        self.status = int(operation.http.get("responseCode", 200))
+        shape = operation.output_shape
+        self.headers: list[tuple[str, str, Converter]] = []
+        self.status_member: str | None = None
+        self.payload: tuple[str, Shape] | None = None
+        self.body_members: frozenset[str] = frozenset()
+        self.convert: Converter | None = None
+        if shape is None:
+            return
+        payload = shape.serialization.get("payload")
+        body = set()
+        for name, member in shape.members.items():
+            where = member.serialization.get("location")
+            if where == "header":
+                fmt = _timestamp_writer(member.serialization.get("timestampFormat", "rfc822"))
+                writer = fmt if member.type_name == "timestamp" else str
+                self.headers.append((member.serialization.get("name", name), name, writer))
+            elif where == "statusCode":
+                self.status_member = name
+            elif name == payload:
+                self.payload = (name, member)
+            elif where is None:
+                body.add(name)
+        self.body_members = frozenset(body)
+        self.convert = _output_converter(shape, "unixTimestamp")
+
+    def serialize(self, output: Mapping[str, Any] | None) -> tuple[int, dict[str, str], bytes]:
+        """Status code, headers and body bytes for a backend's return value."""
+        out = {k: v for k, v in (output or {}).items() if v is not None}
+        if self.convert is not None:
+            out = self.convert(out)
+        headers = {"Content-Type": "application/json"}
+        status = self.status
+        for wire, name, writer in self.headers:
+            if name in out:
+                headers[wire] = writer(out.pop(name))
+        if self.status_member is not None and self.status_member in out:
+            status = int(out.pop(self.status_member))
+        if self.payload is not None:
+            name, member = self.payload
+            value = out.get(name)
+            if value is None:
+                return status, headers, b""
+            if member.type_name == "structure":
+                return status, headers, json.dumps(value).encode()
+            if isinstance(value, str):
+                return status, headers, value.encode()
+            headers["Content-Type"] = "application/octet-stream"
+            return status, headers, bytes(value)
+        if status == 204 and not out:
+            return status, headers, b""
+        return status, headers, json.dumps(out).encode()
+
+
+def serialize_error(
+    error_shape: Shape | None,
+    code: str,
+    message: str,
+    fields: Mapping[str, Any],
+    request_id: str,
+    status: int | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    """The response the service sends for an error.
+
+    With an error shape, the status code and body members come from the model (Pinpoint's
+    ``Message``/``RequestID``, Wisdom's ``message``/``resourceName``); without one (an error
+    importmock itself raises, such as an unimplemented operation) the body is ``message``.
+    """
+    body: dict[str, Any] = {}
+    if error_shape is None:
+        body["message"] = message
+    else:
+        if status is None:
+            status = int(error_shape.metadata.get("error", {}).get("httpStatusCode", 400))
+        for name in error_shape.members:
+            if name.lower() == "message":
+                body[name] = message
+            elif name == "RequestID":
+                body[name] = request_id
+            elif fields.get(name) is not None:
+                body[name] = fields[name]
+        if not any(name.lower() == "message" for name in error_shape.members):
+            body["message"] = message
+    headers = {
+        "Content-Type": "application/json",
+        "x-amzn-ErrorType": code,
+        "x-amzn-RequestId": request_id,
+    }
+    return status or 400, headers, json.dumps(body).encode()

@@ -1,0 +1,303 @@
+"""One mock session: the request pipeline, the state it serves, and the controller API.
+
+The pipeline is the whole story of a call::
+
+    route -> parse -> validate -> fault hooks -> backend method -> serialise -> record
+
+and any :class:`ServiceError` raised on the way becomes the modeled error response.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any, Union
+from urllib.parse import parse_qsl, urlsplit
+
+from botocore import xform_name
+from botocore.awsrequest import AWSResponse
+
+from importmock.engine.backend import Backend, RequestContext, backend_for, mocked_clients
+from importmock.engine.errors import ServiceError, UnknownErrorCodeError
+from importmock.engine.lifecycle import Durations, JobBook, JobInfo, Progression
+from importmock.engine.presigned import PresignedUrls
+from importmock.engine.protocol import SerializationError, serialize_error
+from importmock.engine.specs import ServiceSpec, spec_for_client
+from importmock.engine.validation import validation_message
+
+ProgressionOption = Union[str, Mapping[str, str]]
+DEFAULT_ACCOUNT_ID = "123456789012"
+_SCOPE_REGION = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One intercepted API call, as recorded in ``controller.calls``."""
+
+    service: str  # the boto3 client name that sent it
+    operation: str  # the API name, e.g. "StartImportJob"
+    params: dict[str, Any]
+    status: int  # the HTTP status code of the answer
+    error_code: str | None = None
+    region: str = ""
+
+
+@dataclass
+class _Fault:
+    service: str
+    operation: str
+    code: str
+    message: str
+    remaining: int
+
+
+class _RawBody(BytesIO):
+    """What botocore reads a response body from (it calls ``stream()``)."""
+
+    def stream(self, **_: Any) -> Any:
+        chunk = self.read()
+        while chunk:
+            yield chunk
+            chunk = self.read()
+
+
+def _canonical_service(name: str) -> str:
+    backend = backend_for(name)
+    if backend is None:
+        raise ValueError(
+            f"importmock does not mock a service named {name!r}; "
+            f"it mocks: {', '.join(mocked_clients())}"
+        )
+    return backend.clients[0]
+
+
+class MockSession:
+    """The controller of an active mock: the object ``with mock_imports() as m`` gives.
+
+    It moves jobs (:meth:`settle`, :meth:`advance`), injects failures (:meth:`fail_next`,
+    :meth:`inject_error`), and shows what happened (:attr:`calls`, :meth:`jobs`).
+    """
+
+    def __init__(
+        self,
+        progression: ProgressionOption = "immediate",
+        durations: Durations = None,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+    ) -> None:
+        if not re.fullmatch(r"\d{12}", str(account_id)):
+            raise ValueError(f"account_id must be 12 digits; got {account_id!r}")
+        self.account_id = str(account_id)
+        self.options = {"progression": progression, "durations": durations, "account_id": account_id}
+        self._progressions = self._parse_progression(progression, durations)
+        self._lock = threading.RLock()
+        self._backends: dict[tuple[type[Backend], str], Backend] = {}
+        self._faults: list[_Fault] = []
+        self.calls: list[Call] = []
+        self.job_book = JobBook(self._progression_for)
+        self.urls = PresignedUrls(self.account_id)
+
+    # -- options -------------------------------------------------------------------
+    @staticmethod
+    def _parse_progression(
+        progression: ProgressionOption, durations: Durations
+    ) -> dict[str, Progression]:
+        if isinstance(progression, str):
+            return {"default": Progression(progression, durations)}
+        modes = dict(progression)
+        parsed = {"default": Progression(modes.pop("default", "immediate"), durations)}
+        for service, mode in modes.items():
+            parsed[_canonical_service(service)] = Progression(mode, durations)
+        return parsed
+
+    def _progression_for(self, service: str) -> Progression:
+        return self._progressions.get(service) or self._progressions["default"]
+
+    # -- the pipeline ----------------------------------------------------------------
+    def handle(self, spec: ServiceSpec, backend_cls: type[Backend], request: Any) -> AWSResponse:
+        """Answer one botocore request for a mocked service."""
+        request_id = str(uuid.uuid4())
+        url = urlsplit(request.url)
+        region = self._region_of(request, url.netloc)
+        query_keys = frozenset(k for k, _ in parse_qsl(url.query, keep_blank_values=True))
+        match = spec.router.match(request.method, url.path, query_keys)
+        operation = match.operation if match else f"{request.method} {url.path}"
+        params: dict[str, Any] = {}
+        error_code: str | None = None
+        try:
+            if match is None:
+                raise ServiceError(
+                    "UnknownOperationException",
+                    f"importmock: no {spec.name} operation matches {request.method} {url.path}",
+                )
+            op = spec.operation(match.operation)
+            params = op.input.parse(match.labels, url.query, request.headers, _body(request))
+            if op.validator is not None:
+                violations = op.validator.violations(params)
+                if violations:
+                    raise ServiceError(backend_cls.validation_error, validation_message(violations))
+            method = getattr(backend_cls, op.method_name, None)
+            with self._lock:
+                self._take_fault(backend_cls.clients[0], op.name)
+                if method is None:
+                    raise _not_implemented(spec.name, op.name, backend_cls)
+                backend = self._backend(backend_cls, region)
+                self.job_book.before_call()
+                backend.context = RequestContext(spec, op.name, request_id)
+                try:
+                    output = method(backend, **params)
+                    status, headers, body = op.output.serialize(output)
+                finally:
+                    backend.context = None
+                    self.job_book.after_call()
+        except ServiceError as error:
+            error_code = error.code
+            status, headers, body = serialize_error(
+                spec.error_shapes.get(error.code),
+                error.code,
+                error.message,
+                error.fields,
+                request_id,
+                status=501 if error.code == "NotImplemented" else None,
+            )
+        except SerializationError as error:
+            error_code = "SerializationException"
+            status, headers, body = serialize_error(
+                None, error_code, str(error), {}, request_id, status=400
+            )
+        headers["x-amzn-RequestId"] = request_id
+        headers["Content-Length"] = str(len(body))
+        with self._lock:
+            self.calls.append(Call(spec.name, operation, params, status, error_code, region))
+        return AWSResponse(request.url, status, headers, _RawBody(body))  # type: ignore[arg-type]
+
+    @staticmethod
+    def _region_of(request: Any, host: str) -> str:
+        auth = request.headers.get("Authorization")
+        if auth:
+            if isinstance(auth, bytes):
+                auth = auth.decode("ascii", "replace")
+            found = _SCOPE_REGION.search(auth)
+            if found:
+                return found.group(1)
+        labels = host.split(".")
+        return labels[1] if len(labels) > 3 else "us-east-1"
+
+    def _backend(self, backend_cls: type[Backend], region: str) -> Backend:
+        key = (backend_cls, region)
+        backend = self._backends.get(key)
+        if backend is None:
+            backend = backend_cls(self.account_id, region, self.job_book, self.urls)
+            self._backends[key] = backend
+        return backend
+
+    def _take_fault(self, service: str, operation: str) -> None:
+        for fault in self._faults:
+            if fault.service == service and fault.operation == operation:
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
+                raise ServiceError(fault.code, fault.message)
+
+    # -- the controller API ----------------------------------------------------------
+    def settle(self) -> None:
+        """Run every unfinished job to its terminal state (effects included)."""
+        with self._lock:
+            self.job_book.settle()
+
+    def advance(self, job_id: str | None = None) -> None:
+        """Move one job (or every unfinished job) one stage forward."""
+        with self._lock:
+            self.job_book.advance(job_id)
+
+    def fail_next(self, service: str, reason: str) -> None:
+        """Make the next import job started in ``service`` end in its failed state."""
+        with self._lock:
+            self.job_book.fail_next(_canonical_service(service), reason)
+
+    def inject_error(
+        self,
+        service: str,
+        operation: str,
+        code: str,
+        message: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls of an operation answer the modeled error ``code``.
+
+        The code must be one the operation's model can return; anything else is refused
+        here, at once, so a test cannot rely on an error AWS would never send.
+        """
+        canonical = _canonical_service(service)
+        spec = spec_for_client(service)
+        try:
+            name = spec.resolve_operation(operation)
+        except KeyError:
+            raise ValueError(f"{service} has no operation {operation!r}") from None
+        allowed = spec.operation(name).error_codes
+        if code not in allowed:
+            raise UnknownErrorCodeError(
+                f"{service}.{name} cannot return {code!r}; its modeled errors are: "
+                f"{', '.join(sorted(allowed))}"
+            )
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        with self._lock:
+            self._faults.append(
+                _Fault(canonical, name, code, message or f"{code} injected by importmock", times)
+            )
+
+    def jobs(self) -> list[JobInfo]:
+        """Snapshots of every job started in this session, oldest first."""
+        with self._lock:
+            self.job_book.before_call()
+            return [job.info() for job in self.job_book.all()]
+
+    def reset(self) -> None:
+        """Forget all state: resources, jobs, calls, faults and minted URLs."""
+        with self._lock:
+            self._backends.clear()
+            self._faults.clear()
+            self.calls.clear()
+            self.job_book = JobBook(self._progression_for)
+            self.urls.reset()
+
+
+def _body(request: Any) -> bytes:
+    body = request.body
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        position = body.tell() if hasattr(body, "tell") else None
+        data = body.read()
+        if position is not None:
+            body.seek(position)  # botocore may retry and read it again
+        return bytes(data)
+    return bytes(body)
+
+
+def _not_implemented(service: str, operation: str, backend_cls: type[Backend]) -> ServiceError:
+    implemented = sorted(
+        name
+        for name in spec_for_client(service).model.operation_names
+        if hasattr(backend_cls, xform_name(name))
+    )
+    return ServiceError(
+        "NotImplemented",
+        f"importmock does not implement {service}.{operation}; "
+        f"implemented {service} operations: {', '.join(implemented)}",
+    )
+
+
+def warn_nested_options() -> None:
+    warnings.warn(
+        "mock_imports is already active: a nested mock_imports shares the outer one's "
+        "session and its options are ignored",
+        stacklevel=3,
+    )

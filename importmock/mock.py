@@ -1,0 +1,228 @@
+"""``mock_imports``: one mock, usable as decorator, class decorator, context manager or
+``start()``/``stop()`` pair.
+
+Mocks nest: the outermost one creates the session (its options rule) and, when it stops,
+restores botocore, ``requests``, the environment and forgets all state.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import threading
+import unittest
+from collections.abc import Callable
+from typing import Any, TypeVar, overload
+
+from importmock.engine.lifecycle import Durations
+from importmock.engine.session import (
+    DEFAULT_ACCOUNT_ID,
+    MockSession,
+    ProgressionOption,
+    warn_nested_options,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Fake credentials, so botocore signs requests without touching a real profile.
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "ASIAIMPORTMOCKTESTING",
+    "AWS_SECRET_ACCESS_KEY": "importmock-fake-secret-access-key",
+    "AWS_SESSION_TOKEN": "importmock-fake-session-token",
+}
+
+_state_lock = threading.RLock()
+_depth = 0
+_session: MockSession | None = None
+_saved_environment: dict[str, str | None] = {}
+_saved_default_session: Any = None
+
+
+def current() -> MockSession:
+    """The controller of the active mock (for tests decorated with ``@mock_imports``)."""
+    if _session is None:
+        raise RuntimeError("no mock_imports is active")
+    return _session
+
+
+class ImportMock:
+    """A mock of the AWS import-job APIs; see :func:`mock_imports`."""
+
+    def __init__(
+        self,
+        *,
+        progression: ProgressionOption = "immediate",
+        durations: Durations = None,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+    ) -> None:
+        self._options: dict[str, Any] = {
+            "progression": progression,
+            "durations": durations,
+            "account_id": account_id,
+        }
+        import importmock.services  # noqa: F401 - registers every backend
+
+        # Fail on bad options when the mock is declared, not when a test first runs.
+        MockSession(**self._options)
+        self._started = 0
+
+    # -- start / stop ----------------------------------------------------------------
+    def start(self) -> MockSession:
+        """Activate the mock; returns the controller."""
+        global _depth, _session
+        with _state_lock:
+            if _depth == 0:
+                _session = MockSession(**self._options)
+                _activate(_session)
+            elif self._options != _session_options():
+                warn_nested_options()
+            _depth += 1
+            self._started += 1
+            assert _session is not None
+            return _session
+
+    def stop(self) -> None:
+        """Deactivate; the outermost stop forgets all state."""
+        global _depth, _session
+        with _state_lock:
+            if self._started == 0:
+                raise RuntimeError("mock_imports.stop() called without a matching start()")
+            self._started -= 1
+            _depth -= 1
+            if _depth == 0 and _session is not None:
+                _deactivate(_session)
+                _session = None
+
+    def __enter__(self) -> MockSession:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- decorating --------------------------------------------------------------------
+    def __call__(self, target: F) -> F:
+        if inspect.isclass(target):
+            return self._decorate_class(target)  # type: ignore[return-value]
+        return self._decorate_callable(target)
+
+    def _decorate_callable(self, func: F) -> F:
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return await func(*args, **kwargs)
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    def _decorate_class(self, cls: type) -> type:
+        mock = self
+        if issubclass(cls, unittest.TestCase):
+            # setUp, the test and tearDown share one session; the cleanup stops it
+            # after tearDown has run.
+            original_setup = cls.setUp
+
+            @functools.wraps(original_setup)
+            def setUp(test: unittest.TestCase, *args: Any, **kwargs: Any) -> None:
+                mock.start()
+                test.addCleanup(mock.stop)
+                original_setup(test, *args, **kwargs)
+
+            cls.setUp = setUp  # type: ignore[method-assign]
+            return cls
+        if hasattr(cls, "setup_method"):
+            # pytest-style class with its own setup: start before it, stop after teardown.
+            original_setup_method = cls.setup_method
+            original_teardown = getattr(cls, "teardown_method", None)
+
+            def setup_method(test: Any, *args: Any, **kwargs: Any) -> None:
+                mock.start()
+                original_setup_method(test, *args, **kwargs)
+
+            def teardown_method(test: Any, *args: Any, **kwargs: Any) -> None:
+                try:
+                    if original_teardown is not None:
+                        original_teardown(test, *args, **kwargs)
+                finally:
+                    mock.stop()
+
+            cls.setup_method = setup_method  # type: ignore[attr-defined]
+            cls.teardown_method = teardown_method  # type: ignore[attr-defined]
+            return cls
+        for name, value in list(vars(cls).items()):
+            if name.startswith("test") and callable(value):
+                setattr(cls, name, self._decorate_callable(value))
+        return cls
+
+
+def _session_options() -> dict[str, Any]:
+    assert _session is not None
+    return _session.options
+
+
+def _activate(session: MockSession) -> None:
+    global _saved_default_session
+    import boto3
+
+    from importmock.engine import interception
+
+    for name, value in FAKE_CREDENTIALS.items():
+        _saved_environment[name] = os.environ.get(name)
+        os.environ[name] = value
+    # A default session made earlier may hold real credentials; new clients get ours.
+    _saved_default_session = boto3.DEFAULT_SESSION
+    boto3.DEFAULT_SESSION = None
+    session.urls.start()
+    interception.install(session.handle)
+
+
+def _deactivate(session: MockSession) -> None:
+    import boto3
+
+    from importmock.engine import interception
+
+    interception.uninstall()
+    session.urls.stop()
+    session.reset()
+    boto3.DEFAULT_SESSION = _saved_default_session
+    for name, value in _saved_environment.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    _saved_environment.clear()
+
+
+@overload
+def mock_imports(func: F, /) -> F: ...
+@overload
+def mock_imports(
+    *,
+    progression: ProgressionOption = ...,
+    durations: Durations = ...,
+    account_id: str = ...,
+) -> ImportMock: ...
+def mock_imports(func: Any = None, /, **options: Any) -> Any:
+    """Mock the AWS import-job APIs of wisdom, qconnect, pinpoint and lexv2-models.
+
+    Use it bare (``@mock_imports``), with options (``@mock_imports(progression="manual")``),
+    on a class, or as ``with mock_imports() as m:``. Options:
+
+    - ``progression``: ``"immediate"`` (default), ``"reads"``, ``"time"`` or ``"manual"``,
+      or a dict per client name with ``"default"`` for the rest;
+    - ``durations``: seconds per stage in ``time`` mode, one number or ``{stage: seconds}``;
+    - ``account_id``: the account every resource belongs to (default ``123456789012``).
+    """
+    if func is not None:
+        if options or not callable(func):
+            raise TypeError("use @mock_imports or @mock_imports(**options)")
+        return ImportMock()(func)
+    return ImportMock(**options)
