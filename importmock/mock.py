@@ -15,6 +15,7 @@ import unittest
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
+from importmock.engine.interception import FAKE_CREDENTIALS as FAKE_KEYS
 from importmock.engine.lifecycle import Durations
 from importmock.engine.session import (
     DEFAULT_ACCOUNT_ID,
@@ -26,11 +27,9 @@ from importmock.engine.session import (
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Fake credentials, so botocore signs requests without touching a real profile.
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "ASIAIMPORTMOCKTESTING",
-    "AWS_SECRET_ACCESS_KEY": "importmock-fake-secret-access-key",
-    "AWS_SESSION_TOKEN": "importmock-fake-session-token",
-}
+FAKE_CREDENTIALS = dict(
+    zip(("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), FAKE_KEYS)
+)
 
 _state_lock = threading.RLock()
 _depth = 0

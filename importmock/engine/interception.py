@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.credentials import Credentials
 from botocore.endpoint import Endpoint
 from botocore.model import ServiceModel
 
@@ -25,6 +26,12 @@ from importmock.engine.errors import NotMockedError
 from importmock.engine.specs import spec_for
 
 HOOK_ID = "importmock.before-send"
+SIGN_HOOK_ID = "importmock.before-sign"
+FAKE_CREDENTIALS = (
+    "ASIAIMPORTMOCKTESTING",
+    "importmock-fake-secret-access-key",
+    "importmock-fake-session-token",
+)
 _ANSWERED = "_importmock_answered"
 
 _lock = threading.Lock()
@@ -55,8 +62,21 @@ def _make_request(self: Endpoint, operation_model: Any, request_dict: Any) -> An
     if "_importmock_hooked" not in self.__dict__:
         hook = partial(_before_send, operation_model.service_model)
         self._event_emitter.register_first("before-send", hook, unique_id=HOOK_ID)
+        self._event_emitter.register("before-sign", _lend_credentials, unique_id=SIGN_HOOK_ID)
         self._importmock_hooked = True  # type: ignore[attr-defined]
     return _original_make_request(self, operation_model, request_dict)
+
+
+def _lend_credentials(request_signer: Any = None, **_: Any) -> None:
+    """Give fake credentials to a client made before the mock, in a shell that had none.
+
+    Such a client froze "no credentials" at creation and would fail to sign with
+    NoCredentialsError before its request ever reached the mock.
+    """
+    if _handler is None or request_signer is None:
+        return
+    if getattr(request_signer, "_credentials", True) is None:
+        request_signer._credentials = Credentials(*FAKE_CREDENTIALS)
 
 
 def _before_send(

@@ -34,6 +34,11 @@ Path scheme (chosen to match the messages AWS actually sends):
   ``map.<key>.member`` (mirrors the list convention; AWS's exact wording for this case is
   not documented anywhere we could find).
 
+Order: structure members in model order, except that URI path labels come first (the
+expected qconnect ListImportJobs message reports ``knowledgeBaseId``, a path label the
+model lists last, before ``maxResults``); within one value: type, else enum, length,
+pattern, range.  Unknown members are ignored, as rest-json services do.
+
 Patterns use Smithy semantics: *not* implicitly anchored, so ``re.search``.  Models carry
 Java regexes; the few that Python's ``re`` rejects are translated where the translation
 is mechanical, handed to the third-party ``regex`` module when it happens to be
