@@ -44,9 +44,7 @@ def demo() -> None:
             ]
             print(f"import job {job['importJobId']}: {job['status']}")
 
-        for summary in client.list_quick_responses(knowledgeBaseId=kb_id)[
-            "quickResponseSummaries"
-        ]:
+        for summary in client.list_quick_responses(knowledgeBaseId=kb_id)["quickResponseSummaries"]:
             print(f"created quick response '{summary['name']}' ({summary['status']})")
         if "failedRecordReport" in job:
             report = requests.get(job["failedRecordReport"]).text

@@ -135,7 +135,7 @@ class ImportMock:
                 test.addCleanup(mock.stop)
                 original_setup(test, *args, **kwargs)
 
-            cls.setUp = setUp  # type: ignore[method-assign]
+            cls.setUp = setUp  # type: ignore[method-assign,assignment]
             return cls
         if hasattr(cls, "setup_method"):
             # pytest-style class with its own setup: start before it, stop after teardown.

@@ -11,6 +11,9 @@ internals. They only work while a mock is active (decorator, context manager or 
 - ``upload_csv(client, kb_id, text) -> uploadId``: StartContentUpload, then PUT ``text`` to
   the presigned URL with its ``headersToInclude`` (asserts HTTP 200).
 - ``start_import(client, kb_id, text, **kw) -> importJob dict``: upload + StartImportJob.
+
+Test modules import the plain helpers with ``from conftest import make_kb, upload_csv``
+(pytest puts ``tests/`` on ``sys.path`` because it has no ``__init__.py``).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from importmock.engine import clock
 
@@ -55,7 +55,9 @@ def _parse_amz_date(text: str) -> float:
     return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
 
 
-def _s3_error(status: int, code: str, message: str, **extra: str) -> tuple[int, dict[str, str], str]:
+def _s3_error(
+    status: int, code: str, message: str, **extra: str
+) -> tuple[int, dict[str, str], str]:
     parts = "".join(f"<{k}>{v}</{k}>" for k, v in extra.items())
     request_id = uuid.uuid4().hex[:16].upper()
     body = (
@@ -73,6 +75,7 @@ class PresignedUrls:
         self._secret = secrets.token_bytes(16)
         self._account_id = account_id
         self._objects: dict[str, StoredObject] = {}
+        self._minted: dict[tuple[Any, ...], tuple[str, float]] = {}
         self._callbacks: list[responses.CallbackResponse] = []
         self._mock: responses.RequestsMock | None = None
 
@@ -86,6 +89,29 @@ class PresignedUrls:
     ) -> tuple[str, float]:
         self._register_with_moto()
         issued = clock.now()
+        # X-Amz-Date has one-second resolution, so within a second the URL is the same:
+        # reuse it instead of signing again on every GetImportJob.
+        memo_key = (method, bucket, region, key, expires_in, tuple(signed), int(issued))
+        found = self._minted.get(memo_key)
+        if found is not None:
+            return found
+        if len(self._minted) > 1024:
+            self._minted.clear()
+        self._minted[memo_key] = minted = self._sign_url(
+            method, bucket, region, key, expires_in, signed, issued
+        )
+        return minted
+
+    def _sign_url(
+        self,
+        method: str,
+        bucket: str,
+        region: str,
+        key: str,
+        expires_in: int,
+        signed: list[str],
+        issued: float,
+    ) -> tuple[str, float]:
         path = "/" + quote(key)
         date = _amz_date(issued)
         signed_headers = ";".join(sorted({"host", *signed}))
@@ -115,7 +141,9 @@ class PresignedUrls:
         )
         return self._mint("PUT", bucket, region, key, expires_in, list(required_headers))
 
-    def mint_download(self, bucket: str, region: str, key: str, expires_in: int) -> tuple[str, float]:
+    def mint_download(
+        self, bucket: str, region: str, key: str, expires_in: int
+    ) -> tuple[str, float]:
         """A GET URL for an object already stored (uploaded or put by a backend)."""
         return self._mint("GET", bucket, region, key, expires_in, [])
 
@@ -129,6 +157,7 @@ class PresignedUrls:
 
     def reset(self) -> None:
         self._objects.clear()
+        self._minted.clear()
 
     # -- serving -------------------------------------------------------------------
     def handle(self, request: Any) -> tuple[int, dict[str, str], Any]:
@@ -142,9 +171,13 @@ class PresignedUrls:
             signature = params["X-Amz-Signature"]
             issued = _parse_amz_date(date)
         except (KeyError, ValueError):
-            return _s3_error(403, "AccessDenied", "Query-string authentication requires the "
-                             "X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and "
-                             "X-Amz-Signature parameters")
+            return _s3_error(
+                403,
+                "AccessDenied",
+                "Query-string authentication requires the "
+                "X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and "
+                "X-Amz-Signature parameters",
+            )
         method = "GET" if request.method == "HEAD" else request.method
         expected = self._sign(method, url.path, date, expires, signed)
         if not hmac.compare_digest(expected, signature):
@@ -166,8 +199,6 @@ class PresignedUrls:
                     "ServerTime": formatdate(now, usegmt=True),
                 },
             )
-        from urllib.parse import unquote
-
         key = unquote(url.path[1:])
         stored = self._objects.get(key)
         if stored is None:
@@ -196,7 +227,14 @@ class PresignedUrls:
         if stored.body is None:
             return _s3_error(404, "NoSuchKey", "The specified key does not exist.", Key=key)
         body = b"" if request.method == "HEAD" else stored.body
-        return 200, {"Content-Type": stored.content_type, "ETag": f'"{hashlib.md5(stored.body).hexdigest()}"'}, body
+        return (
+            200,
+            {
+                "Content-Type": stored.content_type,
+                "ETag": f'"{hashlib.md5(stored.body).hexdigest()}"',
+            },
+            body,
+        )
 
     # -- plumbing into `requests` ----------------------------------------------------
     def start(self) -> None:
@@ -210,7 +248,8 @@ class PresignedUrls:
         # Whatever serves `requests` now (the network, or moto's mock) keeps serving
         # every URL that is not ours.
         mock = responses.RequestsMock(
-            assert_all_requests_are_fired=False, real_adapter_send=HTTPAdapter.send
+            assert_all_requests_are_fired=False,
+            real_adapter_send=HTTPAdapter.send,  # type: ignore[arg-type]
         )
         for callback in self._callbacks:
             mock.add(callback)

@@ -202,15 +202,27 @@ def _timestamp_writer(fmt: str) -> Converter:
     return to_epoch
 
 
+def _json_default(value: Any) -> Any:
+    """JSON for the two output types json cannot write: rest-json's defaults for both."""
+    if isinstance(value, datetime):
+        return value.timestamp()  # unixTimestamp, the rest-json body default
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not serialisable: {value!r}")
+
+
 def _output_converter(
     shape: Shape, default_format: str, seen: frozenset[str] = frozenset()
 ) -> Converter | None:
-    """A converter for output values that JSON cannot carry as is, else None."""
+    """A converter for timestamps whose format is not the body default, else None.
+
+    Default-format timestamps and blobs are left to :func:`_json_default`, so the common
+    output (no such members) is written by ``json.dumps`` alone, with no walk.
+    """
     kind = shape.type_name
     if kind == "timestamp":
-        return _timestamp_writer(shape.serialization.get("timestampFormat", default_format))
-    if kind == "blob":
-        return lambda v: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v
+        fmt = shape.serialization.get("timestampFormat", default_format)
+        return None if fmt == default_format else _timestamp_writer(fmt)
     if shape.name in seen:
         return None
     seen = seen | {shape.name}
@@ -288,14 +300,14 @@ class OutputPlan:
             if value is None:
                 return status, headers, b""
             if member.type_name == "structure":
-                return status, headers, json.dumps(value).encode()
+                return status, headers, json.dumps(value, default=_json_default).encode()
             if isinstance(value, str):
                 return status, headers, value.encode()
             headers["Content-Type"] = "application/octet-stream"
             return status, headers, bytes(value)
         if status == 204 and not out:
             return status, headers, b""
-        return status, headers, json.dumps(out).encode()
+        return status, headers, json.dumps(out, default=_json_default).encode()
 
 
 def serialize_error(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from botocore.model import ServiceModel
 
@@ -81,16 +81,23 @@ class Router:
             routes.sort(key=lambda r: (-len(r.static_query), len(r.labels), -r.literal_length))
         self._by_method = by_method
 
-    def match(self, method: str, path: str, query_keys: frozenset[str]) -> Match | None:
+    def match(self, method: str, path: str, query: str) -> Match | None:
         """The route for this request, or None when no operation of the model fits."""
+        query_keys: frozenset[str] | None = None
         for route in self._by_method.get(method, ()):
             found = route.pattern.match(path)
             if found is None:
                 continue
-            if route.static_query and not query_keys.issuperset(route.static_query):
-                continue
+            if route.static_query:
+                if query_keys is None:
+                    query_keys = frozenset(k for k, _ in parse_qsl(query, keep_blank_values=True))
+                if not query_keys.issuperset(route.static_query):
+                    continue
             return Match(
                 route.operation,
-                {name: unquote(value) for name, value in zip(route.labels, found.groups())},
+                {
+                    name: unquote(value) if "%" in value else value
+                    for name, value in zip(route.labels, found.groups())
+                },
             )
         return None

@@ -9,15 +9,15 @@ and any :class:`ServiceError` raised on the way becomes the modeled error respon
 
 from __future__ import annotations
 
+import os
 import re
 import threading
-import uuid
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any, Union
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from botocore import xform_name
 from botocore.awsrequest import AWSResponse
@@ -92,7 +92,11 @@ class MockSession:
         if not re.fullmatch(r"\d{12}", str(account_id)):
             raise ValueError(f"account_id must be 12 digits; got {account_id!r}")
         self.account_id = str(account_id)
-        self.options = {"progression": progression, "durations": durations, "account_id": account_id}
+        self.options = {
+            "progression": progression,
+            "durations": durations,
+            "account_id": account_id,
+        }
         self._progressions = self._parse_progression(progression, durations)
         self._lock = threading.RLock()
         self._backends: dict[tuple[type[Backend], str], Backend] = {}
@@ -120,11 +124,10 @@ class MockSession:
     # -- the pipeline ----------------------------------------------------------------
     def handle(self, spec: ServiceSpec, backend_cls: type[Backend], request: Any) -> AWSResponse:
         """Answer one botocore request for a mocked service."""
-        request_id = str(uuid.uuid4())
+        request_id = _request_id()
         url = urlsplit(request.url)
         region = self._region_of(request, url.netloc)
-        query_keys = frozenset(k for k, _ in parse_qsl(url.query, keep_blank_values=True))
-        match = spec.router.match(request.method, url.path, query_keys)
+        match = spec.router.match(request.method, url.path, url.query)
         operation = match.operation if match else f"{request.method} {url.path}"
         params: dict[str, Any] = {}
         error_code: str | None = None
@@ -265,6 +268,12 @@ class MockSession:
             self.calls.clear()
             self.job_book = JobBook(self._progression_for)
             self.urls.reset()
+
+
+def _request_id() -> str:
+    # uuid4's format, without uuid.UUID's validation cost on every call.
+    raw = os.urandom(16).hex()
+    return f"{raw[:8]}-{raw[8:12]}-4{raw[13:16]}-a{raw[17:20]}-{raw[20:]}"
 
 
 def _body(request: Any) -> bytes:

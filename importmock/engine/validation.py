@@ -41,8 +41,8 @@ pattern, range.  Unknown members are ignored, as rest-json services do.
 
 Patterns use Smithy semantics: *not* implicitly anchored, so ``re.search``.  Models carry
 Java regexes; the few that Python's ``re`` rejects are translated where the translation
-is mechanical, handed to the third-party ``regex`` module when it happens to be
-installed, and otherwise skipped (leniency beats rejecting valid input).
+is mechanical and otherwise skipped (leniency beats rejecting valid input; importmock
+behaves the same on every machine rather than depending on whether ``regex`` is there).
 
 Performance: this runs on every intercepted call, so each shape is compiled once into
 closures; a small valid input costs a few microseconds.  Nested nodes compile lazily on
@@ -111,16 +111,9 @@ def _compile_pattern(pattern: str) -> Search:
             return re.compile(candidate).search
         except re.error:
             pass
-    try:
-        import regex  # optional: understands \p{L} and friends, common in AWS models
-    except ImportError:
-        return _always_matches
-    try:
-        compiled = regex.compile(_translate_java(pattern), flags=regex.V0)
-    except Exception:  # regex raises its own error type; any failure means "skip"
-        return _always_matches
-    search: Search = compiled.search
-    return search
+    # Skipped rather than guessed: rejecting valid input would be worse than missing a
+    # check (a few \p{..} patterns; listed in docs/limitations.md).
+    return _always_matches
 
 
 def _pattern_search(pattern: str) -> Search:

@@ -129,8 +129,13 @@ class WisdomBackend(Backend):
         tags: dict[str, str] | None = None,
         **configuration: Any,
     ) -> dict[str, Any]:
-        request = {"name": name, "type": knowledgeBaseType, "description": description,
-                   "tags": tags, **configuration}
+        request = {
+            "name": name,
+            "type": knowledgeBaseType,
+            "description": description,
+            "tags": tags,
+            **configuration,
+        }
         earlier = self._replay("kb", clientToken, request)
         if earlier is not None:
             return {"knowledgeBase": self._kb(earlier).data()}
@@ -204,8 +209,12 @@ class WisdomBackend(Backend):
         externalSourceConfiguration: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         kb = self._kb(knowledgeBaseId)
-        request = {"type": importJobType, "upload": uploadId, "metadata": metadata,
-                   "source": externalSourceConfiguration}
+        request = {
+            "type": importJobType,
+            "upload": uploadId,
+            "metadata": metadata,
+            "source": externalSourceConfiguration,
+        }
         earlier = self._replay(f"import:{kb.knowledge_base_id}", clientToken, request)
         if earlier is not None:
             return {"importJob": self._job_data(kb.import_jobs[earlier])}
@@ -252,8 +261,8 @@ class WisdomBackend(Backend):
             return _ImportPlan(failure=f"Nothing was uploaded for upload ID {upload.upload_id}.")
         try:
             parsed = csv_file.read(stored.body)
-        except csv_file.FileProblem as problem:
-            return _ImportPlan(failure=str(problem))
+        except csv_file.FileProblem as unreadable:
+            return _ImportPlan(failure=str(unreadable))
         assert self.context is not None
         validator = validator_for(
             self.context.spec.model.operation_model("CreateQuickResponse").input_shape
@@ -318,7 +327,8 @@ class WisdomBackend(Backend):
         self._write_report(import_job, csv_file.failed_record_report([], [([], reason)]))
 
     def _write_report(self, import_job: ImportJob, body: bytes) -> None:
-        key = f"{import_job.knowledge_base.knowledge_base_id}/reports/{import_job.import_job_id}.csv"
+        kb_id = import_job.knowledge_base.knowledge_base_id
+        key = f"{kb_id}/reports/{import_job.import_job_id}.csv"
         self.urls.put(key, body, "text/csv")
         import_job.report_key = key
 

@@ -22,8 +22,16 @@ FILTER_FIELDS = (
     "language",
     "isActive",
 )
-ORDER_FIELDS = ("name", "description", "shortcutKey", "contentType", "language", "isActive",
-                "createdTime", "lastModifiedTime")
+ORDER_FIELDS = (
+    "name",
+    "description",
+    "shortcutKey",
+    "contentType",
+    "language",
+    "isActive",
+    "createdTime",
+    "lastModifiedTime",
+)
 
 
 class InvalidExpression(ValueError):
@@ -99,6 +107,7 @@ def run(responses: list[QuickResponse], expression: dict[str, Any]) -> list[Quic
         if score:
             scored.append((score, qr))
     if order is not None:
+
         def sort_key(pair: tuple[int, QuickResponse]) -> tuple[Any, ...]:
             values = _field_values(pair[1], order["name"])
             return (not values, values[0].lower() if values else "", pair[1].sequence)
