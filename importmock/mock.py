@@ -35,7 +35,6 @@ _state_lock = threading.RLock()
 _depth = 0
 _session: MockSession | None = None
 _saved_environment: dict[str, str | None] = {}
-_saved_default_session: Any = None
 
 
 def current() -> MockSession:
@@ -51,14 +50,24 @@ class ImportMock:
     def __init__(
         self,
         *,
-        progression: ProgressionOption = "immediate",
+        progression: ProgressionOption | None = None,
         durations: Durations = None,
-        account_id: str = DEFAULT_ACCOUNT_ID,
+        account_id: str | None = None,
     ) -> None:
+        # Only options given explicitly count when this mock nests inside another.
+        self._explicit: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("progression", progression),
+                ("durations", durations),
+                ("account_id", account_id),
+            )
+            if value is not None
+        }
         self._options: dict[str, Any] = {
-            "progression": progression,
+            "progression": "immediate" if progression is None else progression,
             "durations": durations,
-            "account_id": account_id,
+            "account_id": DEFAULT_ACCOUNT_ID if account_id is None else account_id,
         }
         import importmock.services  # noqa: F401 - registers every backend
 
@@ -74,7 +83,7 @@ class ImportMock:
             if _depth == 0:
                 _session = MockSession(**self._options)
                 _activate(_session)
-            elif self._options != _session_options():
+            elif any(_session_options()[k] != v for k, v in self._explicit.items()):
                 warn_nested_options()
             _depth += 1
             self._started += 1
@@ -139,27 +148,45 @@ class ImportMock:
             return cls
         if hasattr(cls, "setup_method"):
             # pytest-style class with its own setup: start before it, stop after teardown.
-            original_setup_method = cls.setup_method
+            original_setup = cls.setup_method
             original_teardown = getattr(cls, "teardown_method", None)
 
-            def setup_method(test: Any, *args: Any, **kwargs: Any) -> None:
+            def setup_method(test: Any, method: Any = None) -> None:
                 mock.start()
-                original_setup_method(test, *args, **kwargs)
+                try:
+                    _call_with_optional_method(original_setup, test, method)
+                except BaseException:
+                    mock.stop()  # pytest skips teardown_method when setup fails
+                    raise
 
-            def teardown_method(test: Any, *args: Any, **kwargs: Any) -> None:
+            def teardown_method(test: Any, method: Any = None) -> None:
                 try:
                     if original_teardown is not None:
-                        original_teardown(test, *args, **kwargs)
+                        _call_with_optional_method(original_teardown, test, method)
                 finally:
                     mock.stop()
 
             cls.setup_method = setup_method  # type: ignore[attr-defined]
             cls.teardown_method = teardown_method  # type: ignore[attr-defined]
             return cls
-        for name, value in list(vars(cls).items()):
-            if name.startswith("test") and callable(value):
-                setattr(cls, name, self._decorate_callable(value))
+        # dir(), not vars(): test methods inherited from a base class or mixin run too.
+        for name in dir(cls):
+            value = getattr(cls, name, None)
+            if name.startswith("test") and inspect.isfunction(value):
+                if getattr(value, "_importmock_wrapped", False):
+                    continue
+                wrapped = self._decorate_callable(value)
+                wrapped._importmock_wrapped = True  # type: ignore[attr-defined]
+                setattr(cls, name, wrapped)
         return cls
+
+
+def _call_with_optional_method(function: Callable[..., Any], test: Any, method: Any) -> None:
+    """Call a setup/teardown_method with ``method`` only if it takes one, as pytest does."""
+    if function.__code__.co_argcount > 1:
+        function(test, method)
+    else:
+        function(test)
 
 
 def _session_options() -> dict[str, Any]:
@@ -168,30 +195,21 @@ def _session_options() -> dict[str, Any]:
 
 
 def _activate(session: MockSession) -> None:
-    global _saved_default_session
-    import boto3
-
     from importmock.engine import interception
 
     for name, value in FAKE_CREDENTIALS.items():
         _saved_environment[name] = os.environ.get(name)
         os.environ[name] = value
-    # A default session made earlier may hold real credentials; new clients get ours.
-    _saved_default_session = boto3.DEFAULT_SESSION
-    boto3.DEFAULT_SESSION = None
     session.urls.start()
     interception.install(session.handle)
 
 
 def _deactivate(session: MockSession) -> None:
-    import boto3
-
     from importmock.engine import interception
 
     interception.uninstall()
     session.urls.stop()
     session.reset()
-    boto3.DEFAULT_SESSION = _saved_default_session
     for name, value in _saved_environment.items():
         if value is None:
             os.environ.pop(name, None)

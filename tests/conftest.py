@@ -1,38 +1,12 @@
-"""Shared helpers for the importmock test suite.
-
-Every helper goes through real boto3 clients and ``requests``; none touches importmock
-internals. They only work while a mock is active (decorator, context manager or the
-``importmock`` fixture).
-
-- ``qconnect``: fixture returning a factory ``qconnect(service="qconnect", region=..., **kw)``
-  that builds a boto3 client (default region ``us-east-1``).
-- ``make_client(service="qconnect", region="us-east-1", **kw)``: the same as a plain function.
-- ``make_kb(client, name=None, kb_type="QUICK_RESPONSES") -> knowledgeBaseId``.
-- ``upload_csv(client, kb_id, text) -> uploadId``: StartContentUpload, then PUT ``text`` to
-  the presigned URL with its ``headersToInclude`` (asserts HTTP 200).
-- ``start_import(client, kb_id, text, **kw) -> importJob dict``: upload + StartImportJob.
-
-Test modules import the plain helpers with ``from conftest import make_kb, upload_csv``
-(pytest puts ``tests/`` on ``sys.path`` because it has no ``__init__.py``).
-"""
+"""Fixtures shared by the whole suite (plain helpers live in ``tests/helpers.py``)."""
 
 from __future__ import annotations
 
-import itertools
 from typing import Any, Callable
 
-import boto3
 import pytest
-import requests
 
-REGION = "us-east-1"
-
-_names = itertools.count(1)
-
-
-def make_client(service: str = "qconnect", region: str = REGION, **kwargs: Any) -> Any:
-    """A real boto3 client for ``service`` (``qconnect`` or ``wisdom`` usually)."""
-    return boto3.client(service, region_name=region, **kwargs)
+from tests.helpers import make_client
 
 
 @pytest.fixture
@@ -44,34 +18,3 @@ def qconnect() -> Callable[..., Any]:
     ``importmock`` fixture requested first).
     """
     return make_client
-
-
-def make_kb(client: Any, name: str | None = None, kb_type: str = "QUICK_RESPONSES") -> str:
-    """Create a knowledge base and return its ``knowledgeBaseId``."""
-    if name is None:
-        name = f"kb-{next(_names)}"
-    response = client.create_knowledge_base(name=name, knowledgeBaseType=kb_type)
-    return response["knowledgeBase"]["knowledgeBaseId"]
-
-
-def upload_csv(client: Any, kb_id: str, text: str | bytes, **start_kwargs: Any) -> str:
-    """Upload ``text`` as a CSV for ``kb_id`` the way a real client does; return the uploadId.
-
-    Calls StartContentUpload (``contentType="text/csv"`` unless given), then PUTs the body to
-    the returned URL with exactly the ``headersToInclude`` headers.
-    """
-    start_kwargs.setdefault("contentType", "text/csv")
-    upload = client.start_content_upload(knowledgeBaseId=kb_id, **start_kwargs)
-    body = text.encode("utf-8") if isinstance(text, str) else text
-    response = requests.put(upload["url"], data=body, headers=upload["headersToInclude"])
-    assert response.status_code == 200, response.text
-    return upload["uploadId"]
-
-
-def start_import(client: Any, kb_id: str, text: str | bytes, **job_kwargs: Any) -> dict:
-    """Upload ``text`` and start a QUICK_RESPONSES import job; return the ``importJob``."""
-    upload_id = upload_csv(client, kb_id, text)
-    response = client.start_import_job(
-        knowledgeBaseId=kb_id, importJobType="QUICK_RESPONSES", uploadId=upload_id, **job_kwargs
-    )
-    return response["importJob"]

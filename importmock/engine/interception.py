@@ -23,6 +23,7 @@ from botocore.model import ServiceModel
 
 from importmock.engine.backend import backend_for, mocked_clients
 from importmock.engine.errors import NotMockedError
+from importmock.engine.presigned import teach_moto
 from importmock.engine.specs import spec_for
 
 HOOK_ID = "importmock.before-send"
@@ -98,6 +99,7 @@ def _before_send(
         )
     if moto is not None:
         _keep_moto_out(moto)
+        teach_moto()  # moto may have been imported after the mock started
     setattr(request, _ANSWERED, True)
     return handler(spec, backend_cls, request)  # type: ignore[no-any-return]
 

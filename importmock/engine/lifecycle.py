@@ -49,6 +49,18 @@ class Progression:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"progression must be one of {', '.join(MODES)}; got {self.mode!r}")
+        given = self.durations
+        if given is None:
+            return
+        values = list(given.values()) if isinstance(given, Mapping) else [given]
+        if isinstance(given, Mapping) and not all(isinstance(k, str) for k in given):
+            raise ValueError(f"durations keys must be stage names; got {given!r}")
+        for value in values:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(
+                    "durations must be a number of seconds >= 0, or a dict of stage name to "
+                    f"such a number; got {given!r}"
+                )
 
     def seconds(self, lifecycle: Lifecycle, stage: str) -> float:
         if isinstance(self.durations, (int, float)):

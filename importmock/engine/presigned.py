@@ -3,9 +3,9 @@
 Services hand out URLs (Wisdom's upload URL and failed-record report, Lex's upload URL…)
 that clients use with a plain HTTP library. Only URLs minted here are answered; every other
 ``requests`` call goes on to whatever handled it before importmock started (the network,
-or moto's own mock). When moto's mock is the outer one, our route is also registered in
-moto's registry, which prefers plain ``responses.CallbackResponse`` entries, so the URLs
-work in either nesting order.
+or moto's own mock). moto's mock, when it starts after ours, patches ``requests`` on top of
+ours and answers every S3-looking URL itself; so moto's mock is taught to hand our URLs
+back to us, which makes them work in either nesting order.
 
 Expiry and the signature are carried in the URL itself (``X-Amz-Date``, ``X-Amz-Expires``,
 ``X-Amz-Signature`` over the rest), so minting a fresh download URL on every read costs no
@@ -76,7 +76,6 @@ class PresignedUrls:
         self._account_id = account_id
         self._objects: dict[str, StoredObject] = {}
         self._minted: dict[tuple[Any, ...], tuple[str, float]] = {}
-        self._callbacks: list[responses.CallbackResponse] = []
         self._mock: responses.RequestsMock | None = None
 
     # -- minting -------------------------------------------------------------------
@@ -87,7 +86,7 @@ class PresignedUrls:
     def _mint(
         self, method: str, bucket: str, region: str, key: str, expires_in: int, signed: list[str]
     ) -> tuple[str, float]:
-        self._register_with_moto()
+        teach_moto()
         issued = clock.now()
         # X-Amz-Date has one-second resolution, so within a second the URL is the same:
         # reuse it instead of signing again on every GetImportJob.
@@ -238,47 +237,54 @@ class PresignedUrls:
 
     # -- plumbing into `requests` ----------------------------------------------------
     def start(self) -> None:
+        global _serving
         import responses
         from requests.adapters import HTTPAdapter
 
-        self._callbacks = [
-            responses.CallbackResponse(method, url=URL_PATTERN, callback=self.handle)
-            for method in _METHODS
-        ]
         # Whatever serves `requests` now (the network, or moto's mock) keeps serving
         # every URL that is not ours.
         mock = responses.RequestsMock(
             assert_all_requests_are_fired=False,
             real_adapter_send=HTTPAdapter.send,  # type: ignore[arg-type]
         )
-        for callback in self._callbacks:
-            mock.add(callback)
+        for method in _METHODS:
+            mock.add(responses.CallbackResponse(method, url=URL_PATTERN, callback=self.handle))
         mock.add_passthru(re.compile(".*"))
         mock.start()
         self._mock = mock
-        self._register_with_moto()
+        _serving = mock
+        teach_moto()
 
     def stop(self) -> None:
+        global _serving
         if self._mock is not None:
             self._mock.stop(allow_assert=False)
+            if _serving is self._mock:
+                _serving = None
             self._mock = None
-        moto_mock = _moto_responses_mock()
-        if moto_mock is not None:
-            for callback in self._callbacks:
-                moto_mock.remove(callback)
-        self._callbacks = []
-
-    def _register_with_moto(self) -> None:
-        # moto resets its registry whenever it starts, so this runs again at each mint.
-        moto_mock = _moto_responses_mock()
-        if moto_mock is None or not self._callbacks:
-            return
-        registered = moto_mock.registered()
-        for callback in self._callbacks:
-            if not any(entry is callback for entry in registered):
-                moto_mock.add(callback)
 
 
-def _moto_responses_mock() -> Any:
+# The active session's `requests` mock; moto's mock hands our URLs to it.
+_serving: Any = None
+
+
+def teach_moto() -> None:
+    """Make moto's ``requests`` mock pass importmock's URLs to importmock.
+
+    Installed once on moto's (module-level, long-lived) mock object and inert while no
+    importmock session is active; it survives moto's registry resets.
+    """
     models = sys.modules.get("moto.core.models")
-    return getattr(models, "responses_mock", None) if models is not None else None
+    moto_mock = getattr(models, "responses_mock", None) if models is not None else None
+    if moto_mock is None or getattr(moto_mock, "_importmock_taught", False):
+        return
+    original = moto_mock._on_request
+
+    def on_request(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+        ours = _serving
+        if ours is not None and URL_PATTERN.match(request.url or ""):
+            return ours._on_request(adapter, request, *args, **kwargs)
+        return original(adapter, request, *args, **kwargs)
+
+    moto_mock._on_request = on_request
+    moto_mock._importmock_taught = True

@@ -27,7 +27,7 @@ from importmock.engine.errors import ServiceError, UnknownErrorCodeError
 from importmock.engine.lifecycle import Durations, JobBook, JobInfo, Progression
 from importmock.engine.presigned import PresignedUrls
 from importmock.engine.protocol import SerializationError, serialize_error
-from importmock.engine.specs import ServiceSpec, spec_for_client
+from importmock.engine.specs import OperationSpec, ServiceSpec, spec_for_client
 from importmock.engine.validation import validation_message
 
 ProgressionOption = Union[str, Mapping[str, str]]
@@ -112,6 +112,11 @@ class MockSession:
     ) -> dict[str, Progression]:
         if isinstance(progression, str):
             return {"default": Progression(progression, durations)}
+        if not isinstance(progression, Mapping):
+            raise ValueError(
+                "progression must be a mode name or a dict of client name to mode; "
+                f"got {progression!r}"
+            )
         modes = dict(progression)
         parsed = {"default": Progression(modes.pop("default", "immediate"), durations)}
         for service, mode in modes.items():
@@ -145,7 +150,7 @@ class MockSession:
                     raise ServiceError(backend_cls.validation_error, validation_message(violations))
             method = getattr(backend_cls, op.method_name, None)
             with self._lock:
-                self._take_fault(backend_cls.clients[0], op.name)
+                self._take_fault(backend_cls.clients[0], op)
                 if method is None:
                     raise _not_implemented(spec.name, op.name, backend_cls)
                 backend = self._backend(backend_cls, region)
@@ -198,9 +203,15 @@ class MockSession:
             self._backends[key] = backend
         return backend
 
-    def _take_fault(self, service: str, operation: str) -> None:
+    def _take_fault(self, service: str, op: OperationSpec) -> None:
         for fault in self._faults:
-            if fault.service == service and fault.operation == operation:
+            # wisdom and qconnect share faults, but a client only gets codes its own model
+            # lets the operation return (UnauthorizedException exists only in qconnect).
+            if (
+                fault.service == service
+                and fault.operation == op.name
+                and fault.code in op.error_codes
+            ):
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     self._faults.remove(fault)

@@ -34,10 +34,10 @@ Path scheme (chosen to match the messages AWS actually sends):
   ``map.<key>.member`` (mirrors the list convention; AWS's exact wording for this case is
   not documented anywhere we could find).
 
-Order: structure members in model order, except that URI path labels come first (the
-expected qconnect ListImportJobs message reports ``knowledgeBaseId``, a path label the
-model lists last, before ``maxResults``); within one value: type, else enum, length,
-pattern, range.  Unknown members are ignored, as rest-json services do.
+Order: structure members in model order (the issue's ListImportJobs example reports
+``maxResults`` before the path label ``knowledgeBaseId``, as the model lists them); within
+one value: type, else enum, length, pattern, range.  Unknown members are ignored, as
+rest-json services do.
 
 Patterns use Smithy semantics: *not* implicitly anchored, so ``re.search``.  Models carry
 Java regexes; the few that Python's ``re`` rejects are translated where the translation
@@ -299,12 +299,6 @@ def _reporter(shape: Shape, sensitive: bool) -> Reporter:
 _SKIP_NODE = _Node(_skip, lambda value, path, tail: "")
 
 
-def _member_order(item: tuple[str, Shape]) -> int:
-    # URI labels first: the expected AWS messages (e.g. ListImportJobs) report the path
-    # label before query-string members even though the model lists it last.
-    return 0 if item[1].serialization.get("location") == "uri" else 1
-
-
 class _Compiler:
     """Compiles the shapes of one input tree; shared and recursive shapes compile once."""
 
@@ -349,7 +343,7 @@ class _Compiler:
 
         def build() -> tuple[_Member, ...]:
             required = set(shape.required_members)
-            ordered = sorted(shape.members.items(), key=_member_order)
+            ordered = list(shape.members.items())
             result = []
             for name, member in ordered:
                 node = compiler.node(member, sensitive)

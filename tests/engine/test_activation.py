@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from importmock import current, mock_imports
-from conftest import make_client, make_kb, start_import
+from tests.helpers import make_client, make_kb, start_import
 
 ONE_ROW = "name,content\nGreeting,Hello there\n"
 
@@ -83,21 +83,6 @@ class TestPlainClassDecorated:
         assert current().calls == []
 
 
-# The mock instance is kept so a start leaked by a failing setup_method can be undone
-# (see `_stop_leaked_setup_method_mock`): otherwise one failure would poison later tests.
-_setup_method_mock = mock_imports(progression="manual")
-
-
-@pytest.fixture(autouse=True)
-def _stop_leaked_setup_method_mock():
-    yield
-    while True:
-        try:
-            _setup_method_mock.stop()
-        except RuntimeError:  # no start left to undo: the normal case
-            break
-
-
 class _SetupMethodTests:
     """Shared tests: setup_method and teardown_method run inside the test's mock."""
 
@@ -113,13 +98,7 @@ class _SetupMethodTests:
         assert job_status(self.client, self.kb_id, job_id) == "COMPLETE"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: mock.py _decorate_class replaces setup_method with a (test, *args) wrapper; "
-    "pytest reads its co_argcount, calls it without `method`, and the original "
-    "setup_method(self, method) raises TypeError (and the started mock leaks)",
-)
-@_setup_method_mock
+@mock_imports(progression="manual")
 class TestClassWithSetupMethod(_SetupMethodTests):
     """The pytest-documented signature: setup_method(self, method)."""
 
@@ -132,6 +111,30 @@ class TestClassWithSetupMethod(_SetupMethodTests):
         self.client.delete_knowledge_base(knowledgeBaseId=self.kb_id)
 
 
+_raising_setup_mock = mock_imports()
+
+
+@_raising_setup_mock
+class _RaisingSetupMethod:
+    def setup_method(self):
+        raise ValueError("setup failed")
+
+    def teardown_method(self):
+        pass
+
+    def test_never_runs(self):
+        raise AssertionError("not reached")
+
+
+def test_failing_setup_method_does_not_leak_the_mock():
+    instance = _RaisingSetupMethod()
+    # what pytest does: setup_method raises, so teardown_method is never called
+    with pytest.raises(ValueError):
+        instance.setup_method()
+    with pytest.raises(RuntimeError):
+        current()
+
+
 @mock_imports(progression="manual")
 class TestClassWithArgumentlessSetupMethod(_SetupMethodTests):
     """The short signature pytest also accepts: setup_method(self)."""
@@ -142,6 +145,19 @@ class TestClassWithArgumentlessSetupMethod(_SetupMethodTests):
 
     def teardown_method(self):
         self.client.delete_knowledge_base(knowledgeBaseId=self.kb_id)
+
+
+class _InheritedTests:
+    """Test methods a decorated class inherits from a mixin (pytest collects them)."""
+
+    def test_inherited_method_is_mocked(self):
+        assert current() is not None  # RuntimeError when no mock is active
+        assert kb_names(make_client()) == []
+
+
+@mock_imports
+class TestClassDecoratorCoversInheritedTests(_InheritedTests):
+    pass
 
 
 @mock_imports
@@ -196,6 +212,24 @@ def test_start_and_stop():
         mock.stop()
     with pytest.raises(RuntimeError):
         current()
+    with mock_imports():
+        assert kb_names(make_client()) == []
+
+
+def test_mock_stops_when_the_decorated_test_raises():
+    @mock_imports
+    def failing():
+        make_kb(make_client(), "doomed")
+        raise KeyError("boom")
+
+    with pytest.raises(KeyError):
+        failing()
+    with pytest.raises(RuntimeError):
+        current()
+    with pytest.raises(ZeroDivisionError):
+        with mock_imports():
+            make_kb(make_client(), "doomed")
+            1 / 0  # noqa: B018
     with mock_imports():
         assert kb_names(make_client()) == []
 
@@ -341,12 +375,25 @@ def test_invalid_options_are_refused_at_declaration(options):
             raise AssertionError("not reached")
 
 
+@pytest.mark.parametrize(
+    "durations",
+    [-5, "fast", {"START_IN_PROGRESS": -1}, {"START_IN_PROGRESS": "slow"}],
+    ids=["negative", "string", "negative-stage", "string-stage"],
+)
+def test_invalid_durations_are_refused_at_declaration(durations):
+    with pytest.raises(ValueError):
+        mock_imports(progression="time", durations=durations)
+
+
 def test_default_account_id_in_arns():
     with mock_imports():
         client = make_client()
         kb_id = make_kb(client)
         kb = client.get_knowledge_base(knowledgeBaseId=kb_id)["knowledgeBase"]
-        assert kb["knowledgeBaseArn"] == f"arn:aws:wisdom:us-east-1:123456789012:knowledge-base/{kb_id}"
+        assert (
+            kb["knowledgeBaseArn"]
+            == f"arn:aws:wisdom:us-east-1:123456789012:knowledge-base/{kb_id}"
+        )
 
 
 def test_account_id_option_shows_in_arns():
@@ -354,7 +401,10 @@ def test_account_id_option_shows_in_arns():
         client = make_client()
         kb_id = make_kb(client)
         kb = client.get_knowledge_base(knowledgeBaseId=kb_id)["knowledgeBase"]
-        assert kb["knowledgeBaseArn"] == f"arn:aws:wisdom:us-east-1:111122223333:knowledge-base/{kb_id}"
+        assert (
+            kb["knowledgeBaseArn"]
+            == f"arn:aws:wisdom:us-east-1:111122223333:knowledge-base/{kb_id}"
+        )
         qr = client.create_quick_response(
             knowledgeBaseId=kb_id, name="qr", content={"content": "hi"}
         )["quickResponse"]
@@ -397,3 +447,23 @@ def test_credentials_restored_after_nested_mocks(monkeypatch):
         assert os.environ["AWS_ACCESS_KEY_ID"] == fake
     for name in CREDENTIAL_VARS:
         assert name not in os.environ
+
+
+def test_nested_mock_with_other_options_warns_and_shares_the_outer_session():
+    with mock_imports(progression="manual") as outer:
+        with pytest.warns(UserWarning, match="options are ignored"):
+            with mock_imports(progression="immediate") as inner:
+                assert inner is outer
+
+
+def test_nested_bare_mock_does_not_warn(recwarn):
+    with mock_imports(progression="manual") as outer:
+        with mock_imports() as inner:
+            assert inner is outer
+    assert [w for w in recwarn if "options are ignored" in str(w.message)] == []
+
+
+@pytest.mark.parametrize("progression", [["manual"], 3])
+def test_progression_of_the_wrong_type_is_refused(progression):
+    with pytest.raises(ValueError, match="progression must be a mode name or a dict"):
+        mock_imports(progression=progression)

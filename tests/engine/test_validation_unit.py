@@ -117,10 +117,10 @@ def test_list_import_jobs_pattern_and_range_exact_message(qconnect: ServiceModel
     got = message(qconnect, "ListImportJobs", {"knowledgeBaseId": "not-a-uuid", "maxResults": 1000})
     assert got == (
         "2 validation errors detected: "
-        "Value 'not-a-uuid' at 'knowledgeBaseId' failed to satisfy constraint: "
-        f"Member must satisfy regular expression pattern: {pattern}; "
         "Value '1000' at 'maxResults' failed to satisfy constraint: "
-        "Member must have value less than or equal to 100"
+        "Member must have value less than or equal to 100; "
+        "Value 'not-a-uuid' at 'knowledgeBaseId' failed to satisfy constraint: "
+        f"Member must satisfy regular expression pattern: {pattern}"
     )
 
 

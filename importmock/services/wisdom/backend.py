@@ -42,6 +42,12 @@ def _last_segment(reference: str) -> str:
     return reference.rsplit("/", 1)[-1] if reference.startswith("arn:") else reference
 
 
+def _refers_to(reference: str, resource_id: str, arn: str) -> bool:
+    """An id names the resource; an ARN must be the resource's own ARN (same region and
+    account), not just end with its id."""
+    return reference == arn if reference.startswith("arn:") else reference == resource_id
+
+
 @register
 class WisdomBackend(Backend):
     """Knowledge bases, content uploads, quick responses and their import jobs."""
@@ -65,13 +71,13 @@ class WisdomBackend(Backend):
 
     def _kb(self, reference: str) -> KnowledgeBase:
         kb = self.knowledge_bases.get(_last_segment(reference))
-        if kb is None:
+        if kb is None or not _refers_to(reference, kb.knowledge_base_id, kb.arn):
             raise self._not_found("Knowledge base", reference)
         return kb
 
     def _quick_response(self, kb: KnowledgeBase, reference: str) -> QuickResponse:
         found = kb.quick_responses.get(_last_segment(reference))
-        if found is None:
+        if found is None or not _refers_to(reference, found.quick_response_id, found.arn):
             raise self._not_found("Quick response", reference)
         return found
 
@@ -137,8 +143,8 @@ class WisdomBackend(Backend):
             **configuration,
         }
         earlier = self._replay("kb", clientToken, request)
-        if earlier is not None:
-            return {"knowledgeBase": self._kb(earlier).data()}
+        if earlier is not None and earlier in self.knowledge_bases:
+            return {"knowledgeBase": self.knowledge_bases[earlier].data()}
         if any(kb.name == name for kb in self.knowledge_bases.values()):
             raise ServiceError(
                 "ConflictException", f"A knowledge base named '{name}' already exists."
@@ -216,8 +222,9 @@ class WisdomBackend(Backend):
             "source": externalSourceConfiguration,
         }
         earlier = self._replay(f"import:{kb.knowledge_base_id}", clientToken, request)
-        if earlier is not None:
+        if earlier is not None and earlier in kb.import_jobs:
             return {"importJob": self._job_data(kb.import_jobs[earlier])}
+        # A token whose job was deleted since is spent: the request starts a new job.
         if kb.knowledge_base_type != "QUICK_RESPONSES":
             raise self.invalid(
                 f"Knowledge base {kb.knowledge_base_id} is of type {kb.knowledge_base_type}; "
@@ -229,15 +236,15 @@ class WisdomBackend(Backend):
                 f"The upload ID {uploadId} was not issued for knowledge base "
                 f"{kb.knowledge_base_id}; call StartContentUpload on this knowledge base first."
             )
-        plan = self._plan_import(kb, upload)
         job_id = self.new_uuid()
+        plan = self._plan_import(kb, upload, f"{kb.knowledge_base_id}/sources/{job_id}")
         holder: dict[str, ImportJob] = {}
         job = self.jobs.start(
             job_id,
             self.service,
             QUICK_RESPONSE_IMPORT,
             failure_reason=plan.failure,
-            on_success=lambda _job: self._finish_import(holder["job"], plan),
+            on_success=lambda finished: self._finish_import(holder["job"], plan, finished),
             on_failure=lambda finished: self._fail_import(holder["job"], finished),
         )
         import_job = ImportJob(
@@ -245,6 +252,7 @@ class WisdomBackend(Backend):
             knowledge_base=kb,
             upload=upload,
             job=job,
+            source_key=f"{kb.knowledge_base_id}/sources/{job_id}",
             import_job_type=importJobType,
             metadata=metadata,
             external_source=externalSourceConfiguration,
@@ -254,11 +262,13 @@ class WisdomBackend(Backend):
         self._remember(f"import:{kb.knowledge_base_id}", clientToken, request, job_id)
         return {"importJob": self._job_data(import_job)}
 
-    def _plan_import(self, kb: KnowledgeBase, upload: Upload) -> _ImportPlan:
+    def _plan_import(self, kb: KnowledgeBase, upload: Upload, source_key: str) -> _ImportPlan:
         """Decide the job's outcome from the file, now, as the job starts."""
         stored = self.urls.uploaded(upload.key)
         if stored is None or stored.body is None:
             return _ImportPlan(failure=f"Nothing was uploaded for upload ID {upload.upload_id}.")
+        # The job's `url` serves the file it read, even if the upload URL is PUT again.
+        self.urls.put(source_key, stored.body, stored.content_type)
         try:
             parsed = csv_file.read(stored.body)
         except csv_file.FileProblem as unreadable:
@@ -304,7 +314,7 @@ class WisdomBackend(Backend):
             return f"The shortcut key '{request['shortcutKey']}' is already in use."
         return None
 
-    def _finish_import(self, import_job: ImportJob, plan: _ImportPlan) -> None:
+    def _finish_import(self, import_job: ImportJob, plan: _ImportPlan, job: Job) -> None:
         kb = import_job.knowledge_base
         failed = list(plan.failed)
         names = {qr.name for qr in kb.quick_responses.values()}
@@ -315,7 +325,9 @@ class WisdomBackend(Backend):
             if clash is not None:
                 failed.append((cells, clash))
                 continue
-            qr = self._create(kb, request)
+            # Stamped when the job completed, which in time mode precedes the read that
+            # noticed it.
+            qr = self._create(kb, request, created=job.updated_at)
             names.add(qr.name)
             if qr.shortcut_key:
                 shortcuts.add(qr.shortcut_key)
@@ -334,7 +346,7 @@ class WisdomBackend(Backend):
 
     def _job_data(self, import_job: ImportJob) -> dict[str, Any]:
         source_url, source_expiry = self.urls.mint_download(
-            self._bucket, self.region, import_job.upload.key, DOWNLOAD_TTL_SECONDS
+            self._bucket, self.region, import_job.source_key, DOWNLOAD_TTL_SECONDS
         )
         data = {**import_job.summary(), "url": source_url, "urlExpiry": source_expiry}
         if import_job.report_key is not None and import_job.job.finished:
@@ -374,9 +386,11 @@ class WisdomBackend(Backend):
         )
 
     # -- quick responses ---------------------------------------------------------------
-    def _create(self, kb: KnowledgeBase, request: dict[str, Any]) -> QuickResponse:
+    def _create(
+        self, kb: KnowledgeBase, request: dict[str, Any], created: float | None = None
+    ) -> QuickResponse:
         qr_id = self.new_uuid()
-        now = clock.now()
+        now = clock.now() if created is None else created
         qr = QuickResponse(
             quick_response_id=qr_id,
             arn=self._arn(f"quick-response/{kb.knowledge_base_id}/{qr_id}"),
@@ -402,8 +416,8 @@ class WisdomBackend(Backend):
     ) -> dict[str, Any]:
         kb = self._kb(knowledgeBaseId)
         earlier = self._replay(f"qr:{kb.knowledge_base_id}", clientToken, request)
-        if earlier is not None:
-            return {"quickResponse": self._quick_response(kb, earlier).data()}
+        if earlier is not None and earlier in kb.quick_responses:
+            return {"quickResponse": kb.quick_responses[earlier].data()}
         names = {qr.name for qr in kb.quick_responses.values()}
         shortcuts = {qr.shortcut_key for qr in kb.quick_responses.values() if qr.shortcut_key}
         clash = self._clash(request, names, shortcuts)

@@ -95,6 +95,7 @@ class ImportJob:
     knowledge_base: KnowledgeBase
     upload: Upload
     job: Job
+    source_key: str  # a copy of the uploaded file as the job read it
     import_job_type: str
     metadata: dict[str, str] | None
     external_source: dict[str, Any] | None

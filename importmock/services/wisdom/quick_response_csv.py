@@ -78,8 +78,12 @@ def read(data: bytes) -> QuickResponseFile:
     except csv.Error as exc:
         raise FileProblem(f"The file is not valid CSV: {exc}.") from None
     header = lines[0] if lines else []
-    columns: list[str] = []
+    columns: list[str | None] = []
     for position, title in enumerate(header, start=1):
+        if not title.strip():
+            # A spreadsheet's trailing comma leaves an untitled column: ignored.
+            columns.append(None)
+            continue
         canonical = _BY_NORMALISED.get(_normalise(title))
         if canonical is None:
             raise FileProblem(
@@ -98,7 +102,7 @@ def read(data: bytes) -> QuickResponseFile:
             continue  # blank lines (a trailing newline, say) are not quick responses
         row = Row(line, cells)
         for name, cell in zip(columns, cells):
-            if cell.strip():
+            if name is not None and cell.strip():
                 row.values[name] = cell.strip()
         if len(cells) > len(columns):
             row.values["__error__"] = (

@@ -107,12 +107,15 @@ def run(responses: list[QuickResponse], expression: dict[str, Any]) -> list[Quic
         if score:
             scored.append((score, qr))
     if order is not None:
-
-        def sort_key(pair: tuple[int, QuickResponse]) -> tuple[Any, ...]:
-            values = _field_values(pair[1], order["name"])
-            return (not values, values[0].lower() if values else "", pair[1].sequence)
-
-        scored.sort(key=sort_key, reverse=order.get("order", "ASC") == "DESC")
+        # Responses without the field come last in either direction.
+        field = order["name"]
+        present = [pair for pair in scored if _field_values(pair[1], field)]
+        absent = [pair for pair in scored if not _field_values(pair[1], field)]
+        present.sort(
+            key=lambda pair: (_field_values(pair[1], field)[0].lower(), pair[1].sequence),
+            reverse=order.get("order", "ASC") == "DESC",
+        )
+        scored = present + sorted(absent, key=lambda pair: pair[1].sequence)
     else:
         scored.sort(key=lambda pair: (-pair[0], pair[1].sequence))
     return [qr for _, qr in scored]

@@ -1,0 +1,150 @@
+"""Helpers and fixtures for the Wisdom / Amazon Q in Connect tests.
+
+The generic helpers (``make_client``, ``make_kb``, ``upload_csv``, ``start_import``) live in
+``tests/helpers.py``; they are re-exported here so the test modules of this package import
+everything from one place (``from .conftest import ...``). Everything goes through boto3
+and ``requests``; nothing touches importmock internals.
+
+Fixtures:
+
+- ``service``: ``"qconnect"`` and ``"wisdom"`` (tests that use it run once per client);
+- ``client``: a client of ``service`` inside an active mock (the ``importmock`` fixture, so
+  ``@pytest.mark.importmock(progression=...)`` applies), made by ``session_client``;
+- ``kb_id``: a QUICK_RESPONSES knowledge base made through ``client``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.exceptions import ClientError
+
+from tests.helpers import REGION, make_client, make_kb, start_import, upload_csv  # noqa: F401
+
+SERVICES = ("qconnect", "wisdom")
+ACCOUNT = "123456789012"
+#: CreateQuickResponse ``name`` maximum length in each client's model.
+NAME_MAX = {"wisdom": 40, "qconnect": 100}
+PLAIN = "application/x.quickresponse;format=plain"
+MARKDOWN = "application/x.quickresponse;format=markdown"
+MISSING_ID = "00000000-0000-4000-8000-000000000000"
+UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+@pytest.fixture(params=SERVICES)
+def service(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+_SESSION: list[boto3.session.Session] = []
+
+
+def session_client(service: str = "qconnect", region: str = REGION, **kwargs: Any) -> Any:
+    """A real boto3 client made from one shared boto3 Session.
+
+    Same client as ``make_client`` gives, but the service models are loaded once per test
+    run instead of once per test (importmock resets boto3's default session whenever a
+    mock starts, and a fresh session costs ~50-150 ms to load the qconnect model), which
+    keeps this package's few hundred tests fast. Call it while a mock is active.
+    """
+    if not _SESSION:
+        _SESSION.append(boto3.session.Session())
+    return _SESSION[0].client(service, region_name=region, **kwargs)
+
+
+@pytest.fixture
+def client(importmock: Any, service: str) -> Any:
+    return session_client(service)
+
+
+@pytest.fixture
+def kb_id(client: Any) -> str:
+    return make_kb(client)
+
+
+# -- building and reading CSV ---------------------------------------------------------
+
+
+def csv_text(header: Sequence[str], *rows: Sequence[str]) -> str:
+    """An RFC 4180 CSV (quoting as needed, CRLF line ends) of a header and rows."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def parse_csv(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def download_report(job: dict[str, Any]) -> list[list[str]]:
+    """GET the job's ``failedRecordReport`` (must answer 200) and parse it as CSV."""
+    response = requests.get(job["failedRecordReport"])
+    assert response.status_code == 200, response.text
+    return parse_csv(response.content.decode("utf-8"))
+
+
+# -- API shortcuts ----------------------------------------------------------------------
+
+
+def get_job(client: Any, kb_id: str, job_id: str) -> dict[str, Any]:
+    return client.get_import_job(knowledgeBaseId=kb_id, importJobId=job_id)["importJob"]
+
+
+def job_status(client: Any, kb_id: str, job_id: str) -> str:
+    return get_job(client, kb_id, job_id)["status"]
+
+
+def import_and_get(client: Any, kb_id: str, text: str | bytes, **kwargs: Any) -> dict[str, Any]:
+    """Start an import and read it once (in ``immediate`` mode: its terminal state)."""
+    started = start_import(client, kb_id, text, **kwargs)
+    return get_job(client, kb_id, started["importJobId"])
+
+
+def quick_responses(client: Any, kb_id: str) -> list[dict[str, Any]]:
+    """Every quick response of the knowledge base (full data, via List then Get)."""
+    paginator = client.get_paginator("list_quick_responses")
+    summaries = [
+        summary
+        for page in paginator.paginate(knowledgeBaseId=kb_id)
+        for summary in page["quickResponseSummaries"]
+    ]
+    return [
+        client.get_quick_response(knowledgeBaseId=kb_id, quickResponseId=s["quickResponseId"])[
+            "quickResponse"
+        ]
+        for s in summaries
+    ]
+
+
+def by_name(client: Any, kb_id: str) -> dict[str, dict[str, Any]]:
+    return {qr["name"]: qr for qr in quick_responses(client, kb_id)}
+
+
+def names(client: Any, kb_id: str) -> list[str]:
+    return sorted(by_name(client, kb_id))
+
+
+def error_of(error: ClientError) -> tuple[str, str, int]:
+    """(code, message, HTTP status) of a botocore ClientError."""
+    response = error.response
+    return (
+        response["Error"]["Code"],
+        response["Error"]["Message"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+    )
+
+
+def status_of(response: dict[str, Any]) -> int:
+    return response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def ids(items: Iterable[dict[str, Any]], key: str = "importJobId") -> list[str]:
+    return [item[key] for item in items]
