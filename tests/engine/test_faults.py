@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import botocore.session
 import pytest
 import requests
 from botocore.exceptions import ClientError
@@ -215,7 +216,17 @@ def test_fail_next_refuses_unknown_service():
             m.fail_next("s3", "boom")
 
 
+def _error_codes(service: str, operation: str) -> set[str]:
+    model = botocore.session.get_session().get_service_model(service)
+    return {shape.name for shape in model.operation_model(operation).error_shapes}
+
+
 def test_a_shared_fault_skips_clients_whose_model_cannot_return_the_code():
+    only_qconnect = _error_codes("qconnect", "GetKnowledgeBase") - _error_codes(
+        "wisdom", "GetKnowledgeBase"
+    )
+    if "UnauthorizedException" not in only_qconnect:
+        pytest.skip("this botocore's wisdom and qconnect models list the same errors")
     with mock_imports() as m:
         qconnect = make_client("qconnect")
         wisdom = make_client("wisdom")

@@ -21,6 +21,12 @@ IMPORT_JOB_DELETION = Lifecycle(
     durations={"DELETE_IN_PROGRESS": 2.0},
 )
 
+
+def compact(data: dict[str, Any]) -> dict[str, Any]:
+    """The members that are set: AWS omits unset members rather than sending null."""
+    return {name: value for name, value in data.items() if value is not None}
+
+
 # Creation order, for stable listing order when the clock is frozen.
 _sequence = itertools.count()
 
@@ -60,30 +66,34 @@ class QuickResponse:
         return {kind: {"content": self.content}}
 
     def summary(self) -> dict[str, Any]:
-        return {
-            "quickResponseArn": self.arn,
-            "quickResponseId": self.quick_response_id,
-            "knowledgeBaseArn": self.knowledge_base.arn,
-            "knowledgeBaseId": self.knowledge_base.knowledge_base_id,
-            "name": self.name,
-            "contentType": self.content_type,
-            "status": "CREATED",
-            "createdTime": self.created,
-            "lastModifiedTime": self.modified,
-            "description": self.description,
-            "isActive": self.is_active,
-            "channels": self.channels,
-            "tags": self.tags or None,
-        }
+        return compact(
+            {
+                "quickResponseArn": self.arn,
+                "quickResponseId": self.quick_response_id,
+                "knowledgeBaseArn": self.knowledge_base.arn,
+                "knowledgeBaseId": self.knowledge_base.knowledge_base_id,
+                "name": self.name,
+                "contentType": self.content_type,
+                "status": "CREATED",
+                "createdTime": self.created,
+                "lastModifiedTime": self.modified,
+                "description": self.description,
+                "isActive": self.is_active,
+                "channels": self.channels,
+                "tags": self.tags or None,
+            }
+        )
 
     def data(self) -> dict[str, Any]:
-        return {
-            **self.summary(),
-            "contents": self.contents(),
-            "groupingConfiguration": self.grouping,
-            "shortcutKey": self.shortcut_key,
-            "language": self.language,
-        }
+        return compact(
+            {
+                **self.summary(),
+                "contents": self.contents(),
+                "groupingConfiguration": self.grouping,
+                "shortcutKey": self.shortcut_key,
+                "language": self.language,
+            }
+        )
 
     def search_result(self) -> dict[str, Any]:
         return {**self.data(), "isActive": self.is_active}
@@ -103,18 +113,20 @@ class ImportJob:
     sequence: int = field(default_factory=next_sequence)
 
     def summary(self) -> dict[str, Any]:
-        return {
-            "importJobId": self.import_job_id,
-            "knowledgeBaseId": self.knowledge_base.knowledge_base_id,
-            "uploadId": self.upload.upload_id,
-            "knowledgeBaseArn": self.knowledge_base.arn,
-            "importJobType": self.import_job_type,
-            "status": self.job.status,
-            "createdTime": self.job.started_at,
-            "lastModifiedTime": self.job.updated_at,
-            "metadata": self.metadata,
-            "externalSourceConfiguration": self.external_source,
-        }
+        return compact(
+            {
+                "importJobId": self.import_job_id,
+                "knowledgeBaseId": self.knowledge_base.knowledge_base_id,
+                "uploadId": self.upload.upload_id,
+                "knowledgeBaseArn": self.knowledge_base.arn,
+                "importJobType": self.import_job_type,
+                "status": self.job.status,
+                "createdTime": self.job.started_at,
+                "lastModifiedTime": self.job.updated_at,
+                "metadata": self.metadata,
+                "externalSourceConfiguration": self.external_source,
+            }
+        )
 
 
 @dataclass
@@ -132,16 +144,18 @@ class KnowledgeBase:
     quick_responses: dict[str, QuickResponse] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
-        return {
-            "knowledgeBaseId": self.knowledge_base_id,
-            "knowledgeBaseArn": self.arn,
-            "name": self.name,
-            "knowledgeBaseType": self.knowledge_base_type,
-            "status": "ACTIVE",
-            "description": self.description,
-            "tags": self.tags or None,
-            **self.extra,
-        }
+        return compact(
+            {
+                "knowledgeBaseId": self.knowledge_base_id,
+                "knowledgeBaseArn": self.arn,
+                "name": self.name,
+                "knowledgeBaseType": self.knowledge_base_type,
+                "status": "ACTIVE",
+                "description": self.description,
+                "tags": self.tags or None,
+                **self.extra,
+            }
+        )
 
     def data(self) -> dict[str, Any]:
         return self.summary()
