@@ -32,7 +32,8 @@ from importmock.engine.validation import validation_message
 
 ProgressionOption = Union[str, Mapping[str, str]]
 DEFAULT_ACCOUNT_ID = "123456789012"
-_SCOPE_REGION = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/")
+_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/")
+_ACCOUNT_KEY = re.compile(r"\d{12}")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Call:
     status: int  # the HTTP status code of the answer
     error_code: str | None = None
     region: str = ""
+    account: str = ""
 
 
 @dataclass
@@ -99,7 +101,7 @@ class MockSession:
         }
         self._progressions = self._parse_progression(progression, durations)
         self._lock = threading.RLock()
-        self._backends: dict[tuple[type[Backend], str], Backend] = {}
+        self._backends: dict[tuple[type[Backend], str, str], Backend] = {}
         self._faults: list[_Fault] = []
         self.calls: list[Call] = []
         self.job_book = JobBook(self._progression_for)
@@ -131,7 +133,7 @@ class MockSession:
         """Answer one botocore request for a mocked service."""
         request_id = _request_id()
         url = urlsplit(request.url)
-        region = self._region_of(request, url.netloc)
+        account, region = self._scope_of(request, url.netloc)
         match = spec.router.match(request.method, url.path, url.query)
         operation = match.operation if match else f"{request.method} {url.path}"
         params: dict[str, Any] = {}
@@ -153,7 +155,7 @@ class MockSession:
                 self._take_fault(backend_cls.clients[0], op)
                 if method is None:
                     raise _not_implemented(spec.name, op.name, backend_cls)
-                backend = self._backend(backend_cls, region)
+                backend = self._backend(backend_cls, account, region)
                 self.job_book.before_call()
                 backend.context = RequestContext(spec, op.name, request_id)
                 try:
@@ -180,26 +182,35 @@ class MockSession:
         headers["x-amzn-RequestId"] = request_id
         headers["Content-Length"] = str(len(body))
         with self._lock:
-            self.calls.append(Call(spec.name, operation, params, status, error_code, region))
+            self.calls.append(
+                Call(spec.name, operation, params, status, error_code, region, account)
+            )
         return AWSResponse(request.url, status, headers, _RawBody(body))  # type: ignore[arg-type]
 
-    @staticmethod
-    def _region_of(request: Any, host: str) -> str:
+    def _scope_of(self, request: Any, host: str) -> tuple[str, str]:
+        """The account and region a request addresses, from its SigV4 credential scope.
+
+        The account is the ``account_id`` option, unless the client signs with an access
+        key id of 12 digits: that is taken as the account (as moto does), so one test can
+        act in several accounts.
+        """
         auth = request.headers.get("Authorization")
         if auth:
             if isinstance(auth, bytes):
                 auth = auth.decode("ascii", "replace")
-            found = _SCOPE_REGION.search(auth)
+            found = _SCOPE.search(auth)
             if found:
-                return found.group(1)
+                key, region = found.groups()
+                account = key if _ACCOUNT_KEY.fullmatch(key) else self.account_id
+                return account, region
         labels = host.split(".")
-        return labels[1] if len(labels) > 3 else "us-east-1"
+        return self.account_id, labels[1] if len(labels) > 3 else "us-east-1"
 
-    def _backend(self, backend_cls: type[Backend], region: str) -> Backend:
-        key = (backend_cls, region)
+    def _backend(self, backend_cls: type[Backend], account: str, region: str) -> Backend:
+        key = (backend_cls, account, region)
         backend = self._backends.get(key)
         if backend is None:
-            backend = backend_cls(self.account_id, region, self.job_book, self.urls)
+            backend = backend_cls(account, region, self.job_book, self.urls)
             self._backends[key] = backend
         return backend
 

@@ -451,3 +451,24 @@ def test_ids_are_lowercase_uuids():
     with mock_imports():
         kb_id = make_kb(make_client())
         assert str(uuid.UUID(kb_id)) == kb_id
+
+
+def test_an_access_key_of_twelve_digits_selects_the_account():
+    with mock_imports(account_id="999999999999") as m:
+        default = make_client()
+        first = make_client(aws_access_key_id="111111111111", aws_secret_access_key="x")
+        second = make_client(aws_access_key_id="222222222222", aws_secret_access_key="x")
+        kb_default = default.create_knowledge_base(name="d", knowledgeBaseType="CUSTOM")
+        kb_first = first.create_knowledge_base(name="one", knowledgeBaseType="CUSTOM")
+        assert kb_default["knowledgeBase"]["knowledgeBaseArn"].split(":")[4] == "999999999999"
+        assert kb_first["knowledgeBase"]["knowledgeBaseArn"].split(":")[4] == "111111111111"
+        assert [kb["name"] for kb in first.list_knowledge_bases()["knowledgeBaseSummaries"]] == [
+            "one"
+        ]
+        assert second.list_knowledge_bases()["knowledgeBaseSummaries"] == []
+        assert [c.account for c in m.calls] == [
+            "999999999999",
+            "111111111111",
+            "111111111111",
+            "222222222222",
+        ]
