@@ -54,13 +54,17 @@ def _from_text(shape: Shape) -> Converter:
     return lambda text: text
 
 
-def _body_converter(shape: Shape, seen: frozenset[str] = frozenset()) -> Converter | None:
-    """A converter for JSON values that need it (timestamps, blobs), else None."""
+def _converter(
+    shape: Shape, leaf: Callable[[Shape], Converter | None], seen: frozenset[str] = frozenset()
+) -> Converter | None:
+    """A converter that applies ``leaf``'s converters wherever they sit in ``shape``.
+
+    Returns None when nothing inside needs converting, so the common case costs no walk.
+    Structures are copied, never changed in place (the value may be a backend's state).
+    """
     kind = shape.type_name
-    if kind == "timestamp":
-        return lambda v: _epoch_to_datetime(v) if isinstance(v, (int, float)) else v
-    if kind == "blob":
-        return lambda v: base64.b64decode(v) if isinstance(v, str) else v
+    if kind not in ("structure", "list", "map"):
+        return leaf(shape)
     if shape.name in seen:
         return None
     seen = seen | {shape.name}
@@ -68,30 +72,38 @@ def _body_converter(shape: Shape, seen: frozenset[str] = frozenset()) -> Convert
         members = {
             name: conv
             for name, member in shape.members.items()
-            if (conv := _body_converter(member, seen)) is not None
+            if (conv := _converter(member, leaf, seen)) is not None
         }
         if not members:
             return None
 
         def structure(value: Any) -> Any:
             if not isinstance(value, dict):
-                return value
+                return value  # validation reports the type
+            out = dict(value)
             for name, conv in members.items():
-                if value.get(name) is not None:
-                    value[name] = conv(value[name])
-            return value
+                if out.get(name) is not None:
+                    out[name] = conv(out[name])
+            return out
 
         return structure
     if kind == "list":
-        item = _body_converter(shape.member, seen)
+        item = _converter(shape.member, leaf, seen)
         if item is None:
             return None
         return lambda v: [item(x) for x in v] if isinstance(v, list) else v
-    if kind == "map":
-        inner = _body_converter(shape.value, seen)
-        if inner is None:
-            return None
-        return lambda v: {k: inner(x) for k, x in v.items()} if isinstance(v, dict) else v
+    inner = _converter(shape.value, leaf, seen)
+    if inner is None:
+        return None
+    return lambda v: {k: inner(x) for k, x in v.items()} if isinstance(v, dict) else v
+
+
+def _decode_json_leaf(shape: Shape) -> Converter | None:
+    """JSON bodies carry timestamps as epoch numbers and blobs as base64."""
+    if shape.type_name == "timestamp":
+        return lambda v: _epoch_to_datetime(v) if isinstance(v, (int, float)) else v
+    if shape.type_name == "blob":
+        return lambda v: base64.b64decode(v) if isinstance(v, str) else v
     return None
 
 
@@ -135,7 +147,7 @@ class InputPlan:
             if "location" not in m.serialization and n != payload
         }
         self.has_body = bool(body_members) and self.payload is None
-        self.body = _body_converter(shape) if self.has_body else None
+        self.body = _converter(shape, _decode_json_leaf) if self.has_body else None
 
     def parse(
         self, labels: Mapping[str, str], query: str, headers: Mapping[str, Any], body: bytes
@@ -211,45 +223,20 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not serialisable: {value!r}")
 
 
-def _output_converter(
-    shape: Shape, default_format: str, seen: frozenset[str] = frozenset()
-) -> Converter | None:
-    """A converter for timestamps whose format is not the body default, else None.
+def _encode_timestamp_leaf(default_format: str) -> Callable[[Shape], Converter | None]:
+    """Timestamps whose format differs from the body default need writing by hand.
 
     Default-format timestamps and blobs are left to :func:`_json_default`, so the common
     output (no such members) is written by ``json.dumps`` alone, with no walk.
     """
-    kind = shape.type_name
-    if kind == "timestamp":
+
+    def leaf(shape: Shape) -> Converter | None:
+        if shape.type_name != "timestamp":
+            return None
         fmt = shape.serialization.get("timestampFormat", default_format)
         return None if fmt == default_format else _timestamp_writer(fmt)
-    if shape.name in seen:
-        return None
-    seen = seen | {shape.name}
-    if kind == "structure":
-        members = {
-            name: conv
-            for name, member in shape.members.items()
-            if (conv := _output_converter(member, default_format, seen)) is not None
-        }
-        if not members:
-            return None
 
-        def structure(value: dict[str, Any]) -> dict[str, Any]:
-            out = dict(value)
-            for name, conv in members.items():
-                if out.get(name) is not None:
-                    out[name] = conv(out[name])
-            return out
-
-        return structure
-    if kind == "list":
-        item = _output_converter(shape.member, default_format, seen)
-        return None if item is None else (lambda v: [item(x) for x in v])
-    if kind == "map":
-        inner = _output_converter(shape.value, default_format, seen)
-        return None if inner is None else (lambda v: {k: inner(x) for k, x in v.items()})
-    return None
+    return leaf
 
 
 class OutputPlan:
@@ -280,7 +267,7 @@ class OutputPlan:
             elif where is None:
                 body.add(name)
         self.body_members = frozenset(body)
-        self.convert = _output_converter(shape, "unixTimestamp")
+        self.convert = _converter(shape, _encode_timestamp_leaf("unixTimestamp"))
 
     def serialize(self, output: Mapping[str, Any] | None) -> tuple[int, dict[str, str], bytes]:
         """Status code, headers and body bytes for a backend's return value."""

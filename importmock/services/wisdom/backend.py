@@ -9,7 +9,7 @@ quick-response name limits differ: 40 in wisdom, 100 in qconnect).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from importmock.engine import clock
@@ -111,12 +111,18 @@ class WisdomBackend(Backend):
             self._idempotency[(scope, token)] = (fingerprint, value)
 
     def _page(
-        self, items: Iterable[Any], scope: str, maxResults: int | None, nextToken: str | None
+        self,
+        items: Iterable[Any],
+        scope: str,
+        maxResults: int | None,
+        nextToken: str | None,
+        key: Callable[[Any], tuple[Any, ...]] = lambda item: (-item.sequence,),
     ) -> tuple[list[Any], str | None]:
+        """One page, newest first unless ``key`` says otherwise."""
         try:
             return paginate(
                 list(items),
-                key=lambda item: (-item.sequence,),
+                key=key,
                 scope=scope,
                 max_results=maxResults,
                 next_token=nextToken,
@@ -459,19 +465,10 @@ class WisdomBackend(Backend):
             found = search.run(list(kb.quick_responses.values()), searchExpression)
         except search.InvalidExpression as problem:
             raise self.invalid(str(problem)) from None
-        ranked = list(enumerate(found))
         scope = f"search:{kb.knowledge_base_id}:{json.dumps(searchExpression, sort_keys=True)}"
-        try:
-            page, token = paginate(
-                ranked,
-                key=lambda pair: (pair[0],),
-                scope=scope,
-                max_results=maxResults,
-                next_token=nextToken,
-                default_page_size=DEFAULT_PAGE_SIZE,
-            )
-        except InvalidToken:
-            raise self.invalid(f"The nextToken '{nextToken}' is not valid.") from None
+        page, token = self._page(
+            enumerate(found), scope, maxResults, nextToken, key=lambda pair: (pair[0],)
+        )
         return {"results": [qr.search_result() for _, qr in page], "nextToken": token}
 
     def update_quick_response(
