@@ -19,10 +19,15 @@ class ServiceError(Exception):
     when the response is serialised.
     """
 
-    def __init__(self, code: str, message: str, **fields: Any) -> None:
+    def __init__(
+        self, code: str, message: str, *, http_status: int | None = None, **fields: Any
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        #: Only for errors the model does not declare; a modeled error's status comes
+        #: from its shape.
+        self.http_status = http_status
         self.fields = fields
 
 

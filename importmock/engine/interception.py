@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from functools import partial
+from functools import partial, partialmethod
 from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -36,36 +36,37 @@ FAKE_CREDENTIALS = (
 _ANSWERED = "_importmock_answered"
 
 _lock = threading.Lock()
-_original_make_request: Any = None
+_installed_over: Any = None  # the make_request we replaced, while we are installed
 _handler: Any = None  # the active session's `handle`, or None when no mock is active
 
 
 def install(handler: Any) -> None:
     """Route every botocore request to ``handler(spec, backend_cls, request)``."""
-    global _original_make_request, _handler
+    global _installed_over, _handler
     with _lock:
         _handler = handler
-        if _original_make_request is None:
-            _original_make_request = Endpoint.make_request
-            Endpoint.make_request = _make_request  # type: ignore[method-assign]
+        if _installed_over is None:
+            _installed_over = Endpoint.make_request
+            Endpoint.make_request = partialmethod(_make_request, _installed_over)  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
-    global _original_make_request, _handler
+    global _installed_over, _handler
     with _lock:
         _handler = None
-        if _original_make_request is not None:
-            Endpoint.make_request = _original_make_request  # type: ignore[method-assign]
-            _original_make_request = None
+        if _installed_over is not None:
+            Endpoint.make_request = _installed_over  # type: ignore[method-assign]
+            _installed_over = None
 
 
-def _make_request(self: Endpoint, operation_model: Any, request_dict: Any) -> Any:
+def _make_request(self: Endpoint, original: Any, operation_model: Any, request_dict: Any) -> Any:
+    # `original` is bound when installing, so a call racing with uninstall still works.
     if "_importmock_hooked" not in self.__dict__:
         hook = partial(_before_send, operation_model.service_model)
         self._event_emitter.register_first("before-send", hook, unique_id=HOOK_ID)
         self._event_emitter.register("before-sign", _lend_credentials, unique_id=SIGN_HOOK_ID)
         self._importmock_hooked = True  # type: ignore[attr-defined]
-    return _original_make_request(self, operation_model, request_dict)
+    return original(self, operation_model, request_dict)
 
 
 def _lend_credentials(request_signer: Any = None, **_: Any) -> None:

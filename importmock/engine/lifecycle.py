@@ -83,7 +83,7 @@ class JobInfo:
     finished: bool
 
 
-Effect = Callable[["Job"], None]
+Effect = Callable[["Job"], object]  # a return value, if any, is ignored
 
 
 class Job:
@@ -252,9 +252,19 @@ class JobBook:
         self._track(job)
         return job
 
-    def continue_with(self, job: Job, lifecycle: Lifecycle, **kwargs: object) -> None:
+    def continue_with(
+        self,
+        job: Job,
+        lifecycle: Lifecycle,
+        *,
+        failure_reason: str | None = None,
+        on_success: Effect | None = None,
+        on_failure: Effect | None = None,
+    ) -> None:
         """Start a further phase of a finished job (see :meth:`Job.continue_with`)."""
-        job.continue_with(lifecycle, **kwargs)  # type: ignore[arg-type]
+        job.continue_with(
+            lifecycle, failure_reason=failure_reason, on_success=on_success, on_failure=on_failure
+        )
         self._track(job)
 
     def _track(self, job: Job) -> None:

@@ -143,6 +143,7 @@ class MockSession:
                 raise ServiceError(
                     "UnknownOperationException",
                     f"importmock: no {spec.name} operation matches {request.method} {url.path}",
+                    http_status=404,
                 )
             op = spec.operation(match.operation)
             params = op.input.parse(match.labels, url.query, request.headers, _body(request))
@@ -172,7 +173,7 @@ class MockSession:
                 error.message,
                 error.fields,
                 request_id,
-                status=501 if error.code == "NotImplemented" else None,
+                status=error.http_status,
             )
         except SerializationError as error:
             error_code = "SerializationException"
@@ -323,6 +324,7 @@ def _not_implemented(service: str, operation: str, backend_cls: type[Backend]) -
         "NotImplemented",
         f"importmock does not implement {service}.{operation}; "
         f"implemented {service} operations: {', '.join(implemented)}",
+        http_status=501,
     )
 
 
