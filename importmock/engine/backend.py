@@ -9,10 +9,12 @@ as keyword arguments and returning a dict shaped like the output. Errors are rai
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from importmock.engine.errors import ServiceError
+from importmock.engine.pagination import InvalidToken, paginate
 
 if TYPE_CHECKING:
     from importmock.engine.lifecycle import JobBook
@@ -56,6 +58,28 @@ class Backend:
     @staticmethod
     def new_uuid() -> str:
         return str(uuid.uuid4())
+
+    def paginate(
+        self,
+        items: Iterable[Any],
+        key: Callable[[Any], tuple[Any, ...]],
+        scope: str,
+        max_results: int | None,
+        next_token: str | None,
+        default_page_size: int,
+    ) -> tuple[list[Any], str | None]:
+        """One page of ``items`` ordered by ``key``; a bad token is the validation error."""
+        try:
+            return paginate(
+                list(items),
+                key,
+                scope=scope,
+                max_results=max_results,
+                next_token=next_token,
+                default_page_size=default_page_size,
+            )
+        except InvalidToken:
+            raise self.invalid(f"The nextToken '{next_token}' is not valid.") from None
 
 
 _registry: dict[str, type[Backend]] = {}

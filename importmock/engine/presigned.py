@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
+from xml.sax.saxutils import escape
 
 from importmock.engine import clock
 
@@ -58,11 +59,11 @@ def _parse_amz_date(text: str) -> float:
 def _s3_error(
     status: int, code: str, message: str, **extra: str
 ) -> tuple[int, dict[str, str], str]:
-    parts = "".join(f"<{k}>{v}</{k}>" for k, v in extra.items())
+    parts = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in extra.items())
     request_id = uuid.uuid4().hex[:16].upper()
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<Error><Code>{code}</Code><Message>{message}</Message>{parts}"
+        f"<Error><Code>{code}</Code><Message>{escape(message)}</Message>{parts}"
         f"<RequestId>{request_id}</RequestId><HostId>{request_id}</HostId></Error>"
     )
     return status, {"Content-Type": "application/xml", "x-amz-request-id": request_id}, body
@@ -71,9 +72,8 @@ def _s3_error(
 class PresignedUrls:
     """The URLs one mock session has minted, and the ``responses`` route that serves them."""
 
-    def __init__(self, account_id: str) -> None:
+    def __init__(self) -> None:
         self._secret = secrets.token_bytes(16)
-        self._account_id = account_id
         self._objects: dict[str, StoredObject] = {}
         self._minted: dict[tuple[Any, ...], tuple[str, float]] = {}
         self._mock: responses.RequestsMock | None = None

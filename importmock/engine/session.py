@@ -105,7 +105,7 @@ class MockSession:
         self._faults: list[_Fault] = []
         self.calls: list[Call] = []
         self.job_book = JobBook(self._progression_for)
-        self.urls = PresignedUrls(self.account_id)
+        self.urls = PresignedUrls()
 
     # -- options -------------------------------------------------------------------
     @staticmethod

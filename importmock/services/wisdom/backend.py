@@ -15,8 +15,8 @@ from typing import Any
 from importmock.engine import clock
 from importmock.engine.backend import Backend, register
 from importmock.engine.errors import ServiceError
+from importmock.engine.idempotency import ClientTokens
 from importmock.engine.lifecycle import Job
-from importmock.engine.pagination import InvalidToken, paginate
 from importmock.engine.validation import validation_message, validator_for
 from importmock.services.wisdom import quick_response_csv as csv_file
 from importmock.services.wisdom import search
@@ -57,7 +57,7 @@ class WisdomBackend(Backend):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.knowledge_bases: dict[str, KnowledgeBase] = {}
-        self._idempotency: dict[tuple[str, str], tuple[str, Any]] = {}
+        self.tokens = ClientTokens()
 
     # -- helpers -------------------------------------------------------------------
     def _arn(self, resource: str) -> str:
@@ -90,26 +90,6 @@ class WisdomBackend(Backend):
                 return found
         raise self._not_found("Import job", reference)
 
-    def _replay(self, scope: str, token: str | None, request: dict[str, Any]) -> Any:
-        """The earlier result for a repeated client token, or None for a new request."""
-        if token is None:
-            return None
-        fingerprint = json.dumps(request, sort_keys=True, default=str)
-        seen = self._idempotency.get((scope, token))
-        if seen is None:
-            return None
-        if seen[0] != fingerprint:
-            raise ServiceError(
-                "ConflictException",
-                f"The client token {token} was already used with different parameters.",
-            )
-        return seen[1]
-
-    def _remember(self, scope: str, token: str | None, request: dict[str, Any], value: Any) -> None:
-        if token is not None:
-            fingerprint = json.dumps(request, sort_keys=True, default=str)
-            self._idempotency[(scope, token)] = (fingerprint, value)
-
     def _page(
         self,
         items: Iterable[Any],
@@ -119,17 +99,7 @@ class WisdomBackend(Backend):
         key: Callable[[Any], tuple[Any, ...]] = lambda item: (-item.sequence,),
     ) -> tuple[list[Any], str | None]:
         """One page, newest first unless ``key`` says otherwise."""
-        try:
-            return paginate(
-                list(items),
-                key=key,
-                scope=scope,
-                max_results=maxResults,
-                next_token=nextToken,
-                default_page_size=DEFAULT_PAGE_SIZE,
-            )
-        except InvalidToken:
-            raise self.invalid(f"The nextToken '{nextToken}' is not valid.") from None
+        return self.paginate(items, key, scope, maxResults, nextToken, DEFAULT_PAGE_SIZE)
 
     # -- knowledge bases -------------------------------------------------------------
     def create_knowledge_base(
@@ -148,7 +118,7 @@ class WisdomBackend(Backend):
             "tags": tags,
             **configuration,
         }
-        earlier = self._replay("kb", clientToken, request)
+        earlier = self.tokens.replay("kb", clientToken, request)
         if earlier is not None and earlier in self.knowledge_bases:
             return {"knowledgeBase": self.knowledge_bases[earlier].data()}
         if any(kb.name == name for kb in self.knowledge_bases.values()):
@@ -171,7 +141,7 @@ class WisdomBackend(Backend):
             extra={k: v for k, v in configuration.items() if v is not None},
         )
         self.knowledge_bases[kb_id] = kb
-        self._remember("kb", clientToken, request, kb_id)
+        self.tokens.remember("kb", clientToken, request, kb_id)
         return {"knowledgeBase": kb.data()}
 
     def get_knowledge_base(self, knowledgeBaseId: str) -> dict[str, Any]:
@@ -227,7 +197,7 @@ class WisdomBackend(Backend):
             "metadata": metadata,
             "source": externalSourceConfiguration,
         }
-        earlier = self._replay(f"import:{kb.knowledge_base_id}", clientToken, request)
+        earlier = self.tokens.replay(f"import:{kb.knowledge_base_id}", clientToken, request)
         if earlier is not None and earlier in kb.import_jobs:
             return {"importJob": self._job_data(kb.import_jobs[earlier])}
         # A token whose job was deleted since is spent: the request starts a new job.
@@ -265,7 +235,7 @@ class WisdomBackend(Backend):
         )
         holder["job"] = import_job
         kb.import_jobs[job_id] = import_job
-        self._remember(f"import:{kb.knowledge_base_id}", clientToken, request, job_id)
+        self.tokens.remember(f"import:{kb.knowledge_base_id}", clientToken, request, job_id)
         return {"importJob": self._job_data(import_job)}
 
     def _plan_import(self, kb: KnowledgeBase, upload: Upload, source_key: str) -> _ImportPlan:
@@ -421,7 +391,7 @@ class WisdomBackend(Backend):
         self, knowledgeBaseId: str, clientToken: str | None = None, **request: Any
     ) -> dict[str, Any]:
         kb = self._kb(knowledgeBaseId)
-        earlier = self._replay(f"qr:{kb.knowledge_base_id}", clientToken, request)
+        earlier = self.tokens.replay(f"qr:{kb.knowledge_base_id}", clientToken, request)
         if earlier is not None and earlier in kb.quick_responses:
             return {"quickResponse": kb.quick_responses[earlier].data()}
         names = {qr.name for qr in kb.quick_responses.values()}
@@ -436,7 +406,9 @@ class WisdomBackend(Backend):
                 "quick responses, the quota.",
             )
         qr = self._create(kb, request)
-        self._remember(f"qr:{kb.knowledge_base_id}", clientToken, request, qr.quick_response_id)
+        self.tokens.remember(
+            f"qr:{kb.knowledge_base_id}", clientToken, request, qr.quick_response_id
+        )
         return {"quickResponse": qr.data()}
 
     def get_quick_response(self, knowledgeBaseId: str, quickResponseId: str) -> dict[str, Any]:
