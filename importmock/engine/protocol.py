@@ -98,10 +98,33 @@ def _converter(
     return lambda v: {k: inner(x) for k, x in v.items()} if isinstance(v, dict) else v
 
 
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        decoded = json.loads(body)
+    except ValueError as exc:
+        raise SerializationError(f"The request body is not valid JSON: {exc}") from exc
+    if not isinstance(decoded, dict):
+        raise SerializationError("The request body must be a JSON object.")
+    return decoded
+
+
+def _decode_timestamp(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value  # validation reports the type
+    if isinstance(value, (int, float)):
+        return _epoch_to_datetime(value)
+    if isinstance(value, str):
+        try:
+            return parse_timestamp(value)  # iso8601 members (Pinpoint's) arrive as text
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
 def _decode_json_leaf(shape: Shape) -> Converter | None:
-    """JSON bodies carry timestamps as epoch numbers and blobs as base64."""
+    """JSON bodies carry timestamps as epoch numbers or text, and blobs as base64."""
     if shape.type_name == "timestamp":
-        return lambda v: _epoch_to_datetime(v) if isinstance(v, (int, float)) else v
+        return _decode_timestamp
     if shape.type_name == "blob":
         return lambda v: base64.b64decode(v) if isinstance(v, str) else v
     return None
@@ -147,7 +170,10 @@ class InputPlan:
             if "location" not in m.serialization and n != payload
         }
         self.has_body = bool(body_members) and self.payload is None
-        self.body = _converter(shape, _decode_json_leaf) if self.has_body else None
+        if self.has_body:
+            self.body = _converter(shape, _decode_json_leaf)
+        elif self.payload is not None and self.payload[1].type_name == "structure":
+            self.body = _converter(self.payload[1], _decode_json_leaf)
 
     def parse(
         self, labels: Mapping[str, str], query: str, headers: Mapping[str, Any], body: bytes
@@ -155,20 +181,13 @@ class InputPlan:
         """The operation's input members, decoded from the wire."""
         params: dict[str, Any] = {}
         if self.has_body and body:
-            try:
-                decoded = json.loads(body)
-            except ValueError as exc:
-                raise SerializationError(f"The request body is not valid JSON: {exc}") from exc
-            if not isinstance(decoded, dict):
-                raise SerializationError("The request body must be a JSON object.")
+            decoded = _json_object(body)
             params = self.body(decoded) if self.body is not None else decoded
         elif self.payload is not None and body:
             name, member = self.payload
             if member.type_name == "structure":
-                try:
-                    params[name] = json.loads(body)
-                except ValueError as exc:
-                    raise SerializationError(f"The request body is not valid JSON: {exc}") from exc
+                decoded = _json_object(body)
+                params[name] = self.body(decoded) if self.body is not None else decoded
             elif member.type_name == "string":
                 params[name] = body.decode("utf-8", "replace")
             else:

@@ -1,0 +1,129 @@
+"""The engine serves any rest-json model: a stand-in backend for Pinpoint and Lex V2.
+
+Pinpoint and Lex V2 get their real backends in later work; these stand-ins prove that the
+engine already parses, validates and serialises their wire formats (structure payloads,
+iso8601 timestamps in the query string and body, hyphenated URI labels, HTTP 201/202,
+BadRequestException with ``Message`` and ``RequestID``) with no engine change.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.config import Config
+
+import importmock.engine.backend as backend_registry
+from importmock import mock_imports
+from importmock.engine.backend import Backend, register
+from tests.helpers import make_client
+
+UTC = datetime.timezone.utc
+START = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+END = datetime.datetime(2026, 1, 3, 0, 0, 0, tzinfo=UTC)
+
+
+class StandInPinpoint(Backend):
+    clients = ("pinpoint",)
+    validation_error = "BadRequestException"
+
+    def get_application_date_range_kpi(self, **params: Any) -> dict[str, Any]:
+        # Echo what was parsed: the test checks the types the backend received.
+        return {
+            "ApplicationDateRangeKpiResponse": {
+                "ApplicationId": params["ApplicationId"],
+                "KpiName": params["KpiName"],
+                "StartTime": params["StartTime"],
+                "EndTime": params["EndTime"].timestamp(),  # floats are written as well
+                "KpiResult": {"Rows": []},
+                "NextToken": type(params["StartTime"]).__name__,
+            }
+        }
+
+    def create_journey(self, ApplicationId: str, WriteJourneyRequest: dict) -> dict[str, Any]:
+        schedule = WriteJourneyRequest["Schedule"]
+        return {
+            "JourneyResponse": {
+                "ApplicationId": ApplicationId,
+                "Id": "j" * 32,
+                "Name": WriteJourneyRequest["Name"],
+                "Schedule": schedule,
+                "State": type(schedule["StartTime"]).__name__.upper(),
+            }
+        }
+
+
+class StandInLex(Backend):
+    clients = ("lexv2-models",)
+
+    def create_upload_url(self) -> dict[str, Any]:
+        return {"importId": "ABCDEFGHIJ", "uploadUrl": "https://example.invalid/upload"}
+
+
+@pytest.fixture
+def stand_ins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    import importmock.services  # noqa: F401 - the real backends register first
+
+    for name in ("pinpoint", "lexv2-models"):
+        monkeypatch.delitem(backend_registry._registry, name, raising=False)
+    register(StandInPinpoint)
+    register(StandInLex)
+    yield
+    for name in ("pinpoint", "lexv2-models"):
+        backend_registry._registry.pop(name, None)
+
+
+def test_pinpoint_query_timestamps_and_structure_payloads(stand_ins: None) -> None:
+    with mock_imports():
+        pinpoint = make_client("pinpoint")
+        kpi = pinpoint.get_application_date_range_kpi(
+            ApplicationId="a" * 32, KpiName="email-open-rate", StartTime=START, EndTime=END
+        )["ApplicationDateRangeKpiResponse"]
+        assert (kpi["StartTime"], kpi["EndTime"]) == (START, END)
+        assert kpi["NextToken"] == "datetime"  # the backend got datetimes, not strings
+
+        journey = pinpoint.create_journey(
+            ApplicationId="a" * 32,
+            WriteJourneyRequest={"Name": "j", "Schedule": {"StartTime": START, "EndTime": END}},
+        )
+        assert journey["ResponseMetadata"]["HTTPStatusCode"] == 201
+        assert journey["JourneyResponse"]["State"] == "DATETIME"
+        assert journey["JourneyResponse"]["Schedule"] == {"StartTime": START, "EndTime": END}
+
+
+def test_pinpoint_invalid_input_is_bad_request_with_its_modeled_body(stand_ins: None) -> None:
+    with mock_imports():
+        pinpoint = make_client("pinpoint", config=Config(parameter_validation=False))
+        with pytest.raises(pinpoint.exceptions.BadRequestException) as raised:
+            pinpoint.create_journey(ApplicationId="a" * 32, WriteJourneyRequest={})
+        response = raised.value.response
+        assert response["Error"]["Message"] == (
+            "1 validation error detected: Value null at 'WriteJourneyRequest.Name' failed to "
+            "satisfy constraint: Member must not be null"
+        )
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert response["RequestID"] == response["ResponseMetadata"]["RequestId"]
+
+
+def test_pinpoint_operation_without_a_method_names_itself(stand_ins: None) -> None:
+    with mock_imports():
+        pinpoint = make_client("pinpoint")
+        with pytest.raises(pinpoint.exceptions.ClientError) as raised:
+            pinpoint.get_apps()
+        assert raised.value.response["Error"]["Code"] == "NotImplemented"
+        assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+        assert raised.value.response["Error"]["Message"].startswith(
+            "importmock does not implement pinpoint.GetApps; implemented pinpoint operations: "
+            "CreateJourney, GetApplicationDateRangeKpi"
+        )
+
+
+def test_lex_routes_and_errors(stand_ins: None) -> None:
+    with mock_imports():
+        lex = make_client("lexv2-models")
+        assert lex.create_upload_url()["importId"] == "ABCDEFGHIJ"
+        with pytest.raises(lex.exceptions.ClientError) as raised:
+            lex.describe_bot(botId="ABCDEFGHIJ")
+        assert raised.value.response["Error"]["Code"] == "NotImplemented"
