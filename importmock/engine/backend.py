@@ -92,6 +92,13 @@ def register(cls: type[Backend]) -> type[Backend]:
     return cls
 
 
+def unregister(cls: type[Backend]) -> None:
+    """Stop routing ``cls.clients`` to ``cls`` (for stand-in backends in tests)."""
+    for client in cls.clients:
+        if _registry.get(client) is cls:
+            del _registry[client]
+
+
 def backend_for(client: str) -> type[Backend] | None:
     """The backend class serving a boto3 client name, if importmock mocks it."""
     return _registry.get(client)

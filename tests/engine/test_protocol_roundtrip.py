@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from botocore.config import Config
 
-import importmock.engine.backend as backend_registry
 from importmock import mock_imports
-from importmock.engine.backend import Backend, register
+from importmock.engine.backend import Backend, backend_for, register, unregister
 from tests.helpers import make_client
 
 UTC = datetime.timezone.utc
@@ -63,16 +62,18 @@ class StandInLex(Backend):
 
 
 @pytest.fixture
-def stand_ins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    import importmock.services  # noqa: F401 - the real backends register first
+def stand_ins() -> Iterator[None]:
+    import importmock.services  # noqa: F401 - real backends register first; restored below
 
-    for name in ("pinpoint", "lexv2-models"):
-        monkeypatch.delitem(backend_registry._registry, name, raising=False)
+    replaced = [backend_for(client) for client in ("pinpoint", "lexv2-models")]
     register(StandInPinpoint)
     register(StandInLex)
     yield
-    for name in ("pinpoint", "lexv2-models"):
-        backend_registry._registry.pop(name, None)
+    unregister(StandInPinpoint)
+    unregister(StandInLex)
+    for real in replaced:
+        if real is not None:
+            register(real)
 
 
 def test_pinpoint_query_timestamps_and_structure_payloads(stand_ins: None) -> None:
