@@ -242,6 +242,8 @@ class MockSession:
 
     def fail_next(self, service: str, reason: str) -> None:
         """Make the next import job started in ``service`` end in its failed state."""
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError("fail_next needs a reason: the text the failed job reports")
         with self._lock:
             self.job_book.fail_next(_canonical_service(service), reason)
 

@@ -237,3 +237,12 @@ def test_a_shared_fault_skips_clients_whose_model_cannot_return_the_code():
         with pytest.raises(qconnect.exceptions.UnauthorizedException) as caught:
             qconnect.get_knowledge_base(knowledgeBaseId=kb_id)
         assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 401
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_fail_next_needs_a_reason(reason):
+    with mock_imports() as m:
+        with pytest.raises(ValueError, match="fail_next needs a reason"):
+            m.fail_next("qconnect", reason)
+        with pytest.raises(ValueError, match="does not mock a service named 's3'"):
+            m.fail_next("s3", "boom")
