@@ -17,7 +17,7 @@ from importmock.engine.backend import Backend, register
 from importmock.engine.errors import ServiceError
 from importmock.engine.idempotency import ClientTokens
 from importmock.engine.lifecycle import Job
-from importmock.engine.validation import validation_message, validator_for
+from importmock.engine.validation import validation_message
 from importmock.services.wisdom import quick_response_csv as csv_file
 from importmock.services.wisdom import search
 from importmock.services.wisdom.models import (
@@ -250,9 +250,10 @@ class WisdomBackend(Backend):
         except csv_file.FileProblem as unreadable:
             return _ImportPlan(failure=str(unreadable))
         assert self.context is not None
-        validator = validator_for(
-            self.context.spec.model.operation_model("CreateQuickResponse").input_shape
-        )
+        # Rows obey CreateQuickResponse's rules, in the model of the client that started
+        # the job (a name may be 40 characters in wisdom, 100 in qconnect).
+        validator = self.context.spec.operation("CreateQuickResponse").validator
+        assert validator is not None
         plan = _ImportPlan(header=parsed.header)
         names = {qr.name for qr in kb.quick_responses.values()}
         shortcuts = {qr.shortcut_key for qr in kb.quick_responses.values() if qr.shortcut_key}
