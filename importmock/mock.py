@@ -209,7 +209,8 @@ def _deactivate(session: MockSession) -> None:
 
     interception.uninstall()
     session.urls.stop()
-    session.reset()
+    # The session is dropped here (the next start makes a fresh one), so its state is gone
+    # for every later call; `m.calls` and `m.jobs()` stay readable after the `with` block.
     for name, value in _saved_environment.items():
         if value is None:
             os.environ.pop(name, None)

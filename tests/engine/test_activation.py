@@ -467,3 +467,21 @@ def test_nested_bare_mock_does_not_warn(recwarn):
 def test_progression_of_the_wrong_type_is_refused(progression):
     with pytest.raises(ValueError, match="progression must be a mode name or a dict"):
         mock_imports(progression=progression)
+
+
+def test_calls_and_jobs_stay_readable_after_the_mock_stops_but_state_does_not_carry_over():
+    with mock_imports() as m:
+        client = make_client()
+        kb_id = make_kb(client)
+        job_id = start_import(client, kb_id, "name,content\na,b\n")["importJobId"]
+    assert [c.operation for c in m.calls] == [
+        "CreateKnowledgeBase",
+        "StartContentUpload",
+        "StartImportJob",
+    ]
+    assert [(j.job_id, j.status) for j in m.jobs()] == [(job_id, "COMPLETE")]
+    with mock_imports() as fresh:
+        assert fresh is not m
+        assert make_client().list_knowledge_bases()["knowledgeBaseSummaries"] == []
+        assert fresh.calls[-1].operation == "ListKnowledgeBases"
+        assert fresh.jobs() == []
