@@ -100,7 +100,6 @@ def _before_send(
         )
     if moto is not None:
         _keep_moto_out(moto)
-        teach_moto()  # moto may have been imported after the mock started
     setattr(request, _ANSWERED, True)
     return handler(spec, backend_cls, request)  # type: ignore[no-any-return]
 
@@ -109,11 +108,14 @@ def _keep_moto_out(moto_models: Any) -> None:
     """Make moto's before-send handler skip the requests importmock answers.
 
     botocore calls every before-send handler even after one has answered; without this,
-    moto would also process (and for Pinpoint, act on) the same request.
+    moto would also process (and for Pinpoint, act on) the same request. Done once per
+    process, together with teaching moto's `requests` mock to pass our URLs on (moto may
+    have been imported after the mock started, so this runs here, not only at start).
     """
     stubber = moto_models.botocore_stubber
     if getattr(stubber, "_importmock_guarded", False):
         return
+    teach_moto()
     original = stubber.process_request
 
     def process_request(request: Any) -> Any:
