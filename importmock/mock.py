@@ -21,6 +21,7 @@ from importmock.engine.session import (
     DEFAULT_ACCOUNT_ID,
     MockSession,
     ProgressionOption,
+    QuotasOption,
     warn_nested_options,
 )
 
@@ -53,6 +54,7 @@ class ImportMock:
         progression: ProgressionOption | None = None,
         durations: Durations = None,
         account_id: str | None = None,
+        quotas: QuotasOption = None,
     ) -> None:
         # Only options given explicitly count when this mock nests inside another.
         self._explicit: dict[str, Any] = {
@@ -61,6 +63,7 @@ class ImportMock:
                 ("progression", progression),
                 ("durations", durations),
                 ("account_id", account_id),
+                ("quotas", quotas),
             )
             if value is not None
         }
@@ -68,6 +71,7 @@ class ImportMock:
             "progression": "immediate" if progression is None else progression,
             "durations": durations,
             "account_id": DEFAULT_ACCOUNT_ID if account_id is None else account_id,
+            "quotas": quotas,
         }
         import importmock.services  # noqa: F401 - registers every backend
 
@@ -227,6 +231,7 @@ def mock_imports(
     progression: ProgressionOption = ...,
     durations: Durations = ...,
     account_id: str = ...,
+    quotas: QuotasOption = ...,
 ) -> ImportMock: ...
 def mock_imports(func: Any = None, /, **options: Any) -> Any:
     """Mock the AWS import-job APIs of wisdom, qconnect, pinpoint and lexv2-models.
@@ -237,7 +242,9 @@ def mock_imports(func: Any = None, /, **options: Any) -> Any:
     - ``progression``: ``"immediate"`` (default), ``"reads"``, ``"time"`` or ``"manual"``,
       or a dict per client name with ``"default"`` for the rest;
     - ``durations``: seconds per stage in ``time`` mode, one number or ``{stage: seconds}``;
-    - ``account_id``: the account every resource belongs to (default ``123456789012``).
+    - ``account_id``: the account every resource belongs to (default ``123456789012``);
+    - ``quotas``: service quotas to change, per client name, e.g.
+      ``{"pinpoint": {"active_import_jobs": 2}}``.
     """
     if func is not None:
         if options or not callable(func):

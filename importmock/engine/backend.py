@@ -9,9 +9,9 @@ as keyword arguments and returning a dict shaped like the output. Errors are rai
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from importmock.engine.errors import ServiceError
 from importmock.engine.pagination import InvalidToken, paginate
@@ -19,7 +19,18 @@ from importmock.engine.pagination import InvalidToken, paginate
 if TYPE_CHECKING:
     from importmock.engine.lifecycle import JobBook
     from importmock.engine.presigned import PresignedUrls
+    from importmock.engine.s3_objects import S3Objects
     from importmock.engine.specs import ServiceSpec
+
+
+class SharedState(Protocol):
+    """What every backend of a mock session shares (the session provides it)."""
+
+    job_book: JobBook
+    urls: PresignedUrls
+    objects: S3Objects
+
+    def quota_overrides(self, service: str) -> Mapping[str, int]: ...
 
 
 @dataclass
@@ -38,18 +49,27 @@ class Backend:
     clients: ClassVar[tuple[str, ...]] = ()
     #: The error code the service uses for invalid input.
     validation_error: ClassVar[str] = "ValidationException"
+    #: Adjustable service quotas and their AWS defaults; ``mock_imports(quotas=...)``
+    #: overrides them per client name.
+    quotas: ClassVar[Mapping[str, int]] = {}
 
-    def __init__(self, account_id: str, region: str, jobs: JobBook, urls: PresignedUrls) -> None:
+    def __init__(self, account_id: str, region: str, shared: SharedState) -> None:
         self.account_id = account_id
         self.region = region
-        self.jobs = jobs
-        self.urls = urls
+        self.jobs = shared.job_book
+        self.urls = shared.urls
+        self.objects = shared.objects  # the S3 objects import jobs read
+        self._quotas = {**self.quotas, **shared.quota_overrides(self.service)}
         self.context: RequestContext | None = None
 
     @property
     def service(self) -> str:
         """The canonical client name, used for progression options and ``fail_next``."""
         return self.clients[0]
+
+    def quota(self, name: str) -> int:
+        """The value of one of this service's ``quotas`` in this session."""
+        return self._quotas[name]
 
     def invalid(self, message: str, **fields: Any) -> ServiceError:
         """The service's validation error with ``message``."""

@@ -27,16 +27,35 @@ Durations = Union[float, Mapping[str, float], None]
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """One job type: the success path, the failed terminal state and stage durations."""
+    """One job type: the success path, the failure path and stage durations.
+
+    A failed job follows ``stages`` up to ``fails_after`` (by default, all but the last),
+    then ``failing`` (stages on the way down, if the service shows any), then ``failure``.
+    ``waiting`` names the stage where a job queued by a :class:`JobQueue` waits for a
+    slot, entered after the first stage.
+    """
 
     kind: str
     stages: tuple[str, ...]
     failure: str
     durations: Mapping[str, float] = field(default_factory=dict)
+    failing: tuple[str, ...] = ()
+    fails_after: str | None = None
+    waiting: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.fails_after is not None and self.fails_after not in self.stages[:-1]:
+            raise ValueError(f"fails_after {self.fails_after!r} is not a stage of {self.kind}")
 
     def path(self, failed: bool) -> tuple[str, ...]:
-        """States a job passes through: all but the last stage, then success or failure."""
-        return (*self.stages[:-1], self.failure) if failed else self.stages
+        """The states a job passes through, first to last."""
+        if not failed:
+            return self.stages
+        if self.fails_after is None:
+            before = self.stages[:-1]
+        else:
+            before = self.stages[: self.stages.index(self.fails_after) + 1]
+        return (*before, *self.failing, self.failure)
 
 
 @dataclass(frozen=True)
@@ -105,6 +124,9 @@ class Job:
         self.history: list[tuple[str, float]] = []
         self.failure_reason: str | None = None
         self._path: list[str] = []
+        # While queued: the index in _path of the waiting stage, which it cannot leave.
+        self._gate: int | None = None
+        self._queue: JobQueue | None = None
         self._begin(lifecycle, failure_reason, on_success, on_failure)
 
     def _begin(
@@ -157,6 +179,11 @@ class Job:
             finished=self.finished,
         )
 
+    @property
+    def waiting(self) -> bool:
+        """Queued for a slot and already in the waiting stage, so it cannot move."""
+        return self._gate is not None and len(self.history) > self._gate
+
     # -- moving --------------------------------------------------------------------
     def _step(self, at: float) -> None:
         self.history.append((self._path[len(self.history)], at))
@@ -164,16 +191,43 @@ class Job:
             effect = self._on_failure if self.failed else self._on_success
             if effect is not None:
                 effect(self)
+            if self._queue is not None:
+                queue, self._queue = self._queue, None
+                queue.release(self, at)
 
     def advance(self) -> None:
-        """One stage forward (no-op once finished)."""
-        if not self.finished:
+        """One stage forward (no-op once finished, or while waiting for a slot)."""
+        if not self.finished and not self.waiting:
             self._step(clock.now())
 
     def settle(self) -> None:
-        """Straight to the terminal state, every remaining transition stamped now."""
-        while not self.finished:
+        """Straight to the terminal state, every remaining transition stamped now.
+
+        A job waiting for a slot stops at its waiting stage.
+        """
+        while not self.finished and not self.waiting:
             self.advance()
+
+    def _hold(self, queue: JobQueue) -> None:
+        """No slot is free: after its first stage the job waits in the waiting stage."""
+        waiting = self.lifecycle.waiting
+        if waiting is None:
+            raise ValueError(f"{self.lifecycle.kind} jobs declare no waiting stage")
+        self._gate = self._phase_offset + 1
+        self._path.insert(self._gate, waiting)
+        self._queue = queue
+
+    def _admit(self, queue: JobQueue, at: float) -> None:
+        """A slot freed up at ``at``: the job may move on."""
+        gate, self._gate = self._gate, None
+        self._queue = queue
+        assert gate is not None
+        if len(self.history) <= gate:
+            del self._path[gate]  # admitted before it reached the waiting stage
+        else:
+            # Its next stages are timed from the moment it got the slot.
+            self._phase_offset = gate
+            self._phase_started = at
 
     def catch_up(self) -> None:
         """In ``time`` mode, take every transition whose moment has come, stamped then."""
@@ -185,7 +239,7 @@ class Job:
             due += self.progression.seconds(self.lifecycle, self._path[index])
             if index + 1 < len(self.history):
                 continue
-            if due > now:
+            if due > now or self.waiting:
                 break
             self._step(due)
             if self.finished:
@@ -212,6 +266,45 @@ class Job:
         self._begin(lifecycle, failure_reason, on_success, on_failure)
 
 
+class JobQueue:
+    """A limit on how many jobs run at once; the others wait, first come, first served.
+
+    A job holds a slot from its start until it finishes. A job started while every slot is
+    taken passes its first stage, then waits in its lifecycle's ``waiting`` stage until a
+    running job finishes and hands it the slot.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        if capacity < 1:
+            raise ValueError(f"a job queue needs at least one slot; got {capacity}")
+        self.capacity = capacity
+        self._running: set[str] = set()
+        self._waiting: deque[Job] = deque()
+
+    def enter(self, job: Job) -> None:
+        if len(self._running) < self.capacity:
+            self._running.add(job.job_id)
+            job._queue = self
+        else:
+            job._hold(self)
+            self._waiting.append(job)
+
+    def release(self, job: Job, at: float) -> None:
+        self._running.discard(job.job_id)
+        while self._waiting and len(self._running) < self.capacity:
+            admitted = self._waiting.popleft()
+            self._running.add(admitted.job_id)
+            admitted._admit(self, at)
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    @property
+    def queued(self) -> int:
+        return len(self._waiting)
+
+
 class JobBook:
     """Every job of a mock session: starting, moving and the ``fail_next`` queue."""
 
@@ -234,8 +327,12 @@ class JobBook:
         failure_reason: str | None = None,
         on_success: Effect | None = None,
         on_failure: Effect | None = None,
+        queue: JobQueue | None = None,
     ) -> Job:
-        """Start a job; a ``fail_next`` queued for the service overrides its outcome."""
+        """Start a job; a ``fail_next`` queued for the service overrides its outcome.
+
+        With a ``queue``, the job runs only when the queue has a slot for it.
+        """
         queued = self._fail_next.get(service)
         if queued:
             failure_reason = queued.popleft()
@@ -248,6 +345,8 @@ class JobBook:
             on_success,
             on_failure,
         )
+        if queue is not None:
+            queue.enter(job)
         self._jobs[job_id] = job
         self._track(job)
         return job
@@ -306,7 +405,12 @@ class JobBook:
         self._prune()
 
     def settle(self) -> None:
+        # Finishing a job may hand its slot to a waiting one, so repeat until nothing moves.
         while self._moving:
+            before = sum(len(job.history) for job in self._moving.values())
             for job in list(self._moving.values()):
                 job.settle()
+            after = sum(len(job.history) for job in self._moving.values())
             self._prune()
+            if after == before:
+                break  # what is left waits for a slot nothing will free

@@ -27,10 +27,12 @@ from importmock.engine.errors import ServiceError, UnknownErrorCodeError
 from importmock.engine.lifecycle import Durations, JobBook, JobInfo, Progression
 from importmock.engine.presigned import PresignedUrls
 from importmock.engine.protocol import SerializationError, serialize_error
+from importmock.engine.s3_objects import S3Objects
 from importmock.engine.specs import OperationSpec, ServiceSpec, spec_for_client
 from importmock.engine.validation import validation_message
 
 ProgressionOption = Union[str, Mapping[str, str]]
+QuotasOption = Union[Mapping[str, Mapping[str, int]], None]
 DEFAULT_ACCOUNT_ID = "123456789012"
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/")
 _ACCOUNT_KEY = re.compile(r"\d{12}")
@@ -90,6 +92,7 @@ class MockSession:
         progression: ProgressionOption = "immediate",
         durations: Durations = None,
         account_id: str = DEFAULT_ACCOUNT_ID,
+        quotas: QuotasOption = None,
     ) -> None:
         if not re.fullmatch(r"\d{12}", str(account_id)):
             raise ValueError(f"account_id must be 12 digits; got {account_id!r}")
@@ -98,14 +101,17 @@ class MockSession:
             "progression": progression,
             "durations": durations,
             "account_id": account_id,
+            "quotas": quotas,
         }
         self._progressions = self._parse_progression(progression, durations)
+        self._quotas = self._parse_quotas(quotas)
         self._lock = threading.RLock()
         self._backends: dict[tuple[type[Backend], str, str], Backend] = {}
         self._faults: list[_Fault] = []
         self.calls: list[Call] = []
         self.job_book = JobBook(self._progression_for)
         self.urls = PresignedUrls()
+        self.objects = S3Objects()
 
     # -- options -------------------------------------------------------------------
     @staticmethod
@@ -124,6 +130,40 @@ class MockSession:
         for service, mode in modes.items():
             parsed[_canonical_service(service)] = Progression(mode, durations)
         return parsed
+
+    @staticmethod
+    def _parse_quotas(quotas: QuotasOption) -> dict[str, dict[str, int]]:
+        if quotas is None:
+            return {}
+        if not isinstance(quotas, Mapping):
+            raise ValueError(
+                f"quotas must be a dict of client name to {{quota name: value}}; got {quotas!r}"
+            )
+        parsed: dict[str, dict[str, int]] = {}
+        for service, values in quotas.items():
+            backend = backend_for(service)
+            if backend is None:
+                _canonical_service(service)  # raises, naming the mocked services
+            assert backend is not None
+            known = backend.quotas
+            if not isinstance(values, Mapping):
+                raise ValueError(f"quotas[{service!r}] must be a dict; got {values!r}")
+            for name, value in values.items():
+                if name not in known:
+                    raise ValueError(
+                        f"{service} has no quota {name!r}; its quotas are: "
+                        f"{', '.join(sorted(known)) or 'none'}"
+                    )
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise ValueError(
+                        f"quota {service}.{name} must be a whole number >= 1; got {value!r}"
+                    )
+                parsed.setdefault(backend.clients[0], {})[name] = value
+        return parsed
+
+    def quota_overrides(self, service: str) -> Mapping[str, int]:
+        """The quotas this session sets for a service (its canonical client name)."""
+        return self._quotas.get(service, {})
 
     def _progression_for(self, service: str) -> Progression:
         return self._progressions.get(service) or self._progressions["default"]
@@ -211,7 +251,7 @@ class MockSession:
         key = (backend_cls, account, region)
         backend = self._backends.get(key)
         if backend is None:
-            backend = backend_cls(account, region, self.job_book, self.urls)
+            backend = backend_cls(account, region, self)
             self._backends[key] = backend
         return backend
 
@@ -285,14 +325,23 @@ class MockSession:
             self.job_book.before_call()
             return [job.info() for job in self.job_book.all()]
 
+    def put_object(self, bucket: str, key: str, body: bytes | str) -> None:
+        """Seed an S3 object for import jobs to read (``s3://bucket/key``).
+
+        A seeded bucket is found before moto's S3; without moto, seeding is the way to give
+        jobs their files. A ``str`` body is stored as UTF-8.
+        """
+        self.objects.put(bucket, key, body)
+
     def reset(self) -> None:
-        """Forget all state: resources, jobs, calls, faults and minted URLs."""
+        """Forget all state: resources, jobs, calls, faults, minted URLs, seeded objects."""
         with self._lock:
             self._backends.clear()
             self._faults.clear()
             self.calls.clear()
             self.job_book = JobBook(self._progression_for)
             self.urls.reset()
+            self.objects.reset()
 
 
 def _request_id() -> str:

@@ -1,0 +1,244 @@
+"""Endpoint definitions: the rules one must obey, and how one is stored or merged.
+
+The same rules judge a record of an import file and an UpdateEndpoint request, so both
+fail for the same reasons with the same words. A definition is a dict shaped like the
+model's ``EndpointRequest`` plus ``Id``; this module reports the first rule it breaks as a
+readable sentence, or None.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+MAX_NAME = 50  # characters in a custom attribute or metric name
+MAX_VALUE = 100  # characters in a custom attribute value
+MAX_VALUES = 50  # values of one custom attribute
+MAX_ENDPOINT_BYTES = 15 * 1024
+MAX_CUSTOM_ATTRIBUTES = 250  # distinct names per app, Attributes + Metrics + UserAttributes
+MAX_ENDPOINTS_PER_USER = 15
+
+TOP_LEVEL = ("Id", "Address", "ChannelType", "OptOut", "EffectiveDate", "EndpointStatus",
+             "RequestId")  # fmt: skip
+DEMOGRAPHIC = ("AppVersion", "Locale", "Make", "Model", "ModelVersion", "Platform",
+               "PlatformVersion", "Timezone")  # fmt: skip
+LOCATION_TEXT = ("City", "Country", "PostalCode", "Region")
+LOCATION_NUMBERS = {"Latitude": 90.0, "Longitude": 180.0}  # name -> largest magnitude
+GROUPS = ("Demographic", "Location", "Attributes", "Metrics", "User")
+OPT_OUT = ("ALL", "NONE")
+ENDPOINT_STATUS = ("ACTIVE", "INACTIVE")
+
+
+@lru_cache(maxsize=1)
+def channel_types() -> tuple[str, ...]:
+    """The ChannelType enum, from the installed model."""
+    from importmock.engine.specs import spec_for_client
+
+    return tuple(spec_for_client("pinpoint").model.shape_for("ChannelType").enum)
+
+
+def id_problem(endpoint_id: str) -> str | None:
+    if any(char in endpoint_id for char in "${}"):
+        return f"The endpoint ID '{endpoint_id}' is not valid: it can't contain $, {{ or }}."
+    return None
+
+
+def problem(record: Any, known: bool, size: int | None = None) -> str | None:
+    """The first rule ``record`` breaks, or None.
+
+    ``known``: the record updates an existing endpoint. ``size``: the definition's size in
+    bytes, if the caller knows it (a file line), else it is measured as JSON.
+    """
+    if not isinstance(record, dict):
+        return "An endpoint definition must be a JSON object."
+    for name, value in record.items():
+        if name in GROUPS:
+            continue
+        if name not in TOP_LEVEL:
+            return f"'{name}' is not an endpoint attribute."
+        if not isinstance(value, str):
+            return f"{name} must be a string."
+    if "Id" in record:
+        found = id_problem(record["Id"])
+        if found:
+            return found
+    channel = record.get("ChannelType")
+    if channel is not None and channel not in channel_types():
+        return f"ChannelType '{channel}' is not one of: {', '.join(channel_types())}."
+    if not known:
+        if not record.get("Address"):
+            return "Missing Address: a new endpoint needs an Address."
+        if channel is None:
+            return "Missing ChannelType: a new endpoint needs a ChannelType."
+    if record.get("OptOut") is not None and record["OptOut"] not in OPT_OUT:
+        return f"OptOut '{record['OptOut']}' is not ALL or NONE."
+    status = record.get("EndpointStatus")
+    if status is not None and status not in ENDPOINT_STATUS:
+        return f"EndpointStatus '{status}' is not ACTIVE or INACTIVE."
+    if record.get("EffectiveDate") is not None and not _is_iso_date(record["EffectiveDate"]):
+        return f"EffectiveDate '{record['EffectiveDate']}' is not an ISO 8601 date."
+    found = (
+        _text_group(record, "Demographic", DEMOGRAPHIC)
+        or _location(record.get("Location"))
+        or _lists(record.get("Attributes"), "Attributes")
+        or _metrics(record.get("Metrics"))
+        or _user(record.get("User"))
+    )
+    if found:
+        return found
+    if size is None:
+        size = len(json.dumps(record, separators=(",", ":")).encode())
+    if size > MAX_ENDPOINT_BYTES:
+        return f"The endpoint definition is {size} bytes; at most {MAX_ENDPOINT_BYTES} are allowed."
+    return None
+
+
+def _is_iso_date(value: str) -> bool:
+    text = value[:-1] + "+00:00" if value.endswith("Z") else value
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _text_group(record: dict[str, Any], group: str, names: tuple[str, ...]) -> str | None:
+    members = record.get(group)
+    if members is None:
+        return None
+    if not isinstance(members, dict):
+        return f"{group} must be an object."
+    for name, value in members.items():
+        if name not in names:
+            return f"'{group}.{name}' is not an endpoint attribute."
+        if not isinstance(value, str):
+            return f"{group}.{name} must be a string."
+    return None
+
+
+def _location(location: Any) -> str | None:
+    if location is None:
+        return None
+    if not isinstance(location, dict):
+        return "Location must be an object."
+    for name, value in location.items():
+        if name in LOCATION_NUMBERS:
+            if not _is_number(value) or abs(value) > LOCATION_NUMBERS[name]:
+                bound = LOCATION_NUMBERS[name]
+                return f"Location.{name} {value!r} is not a number from -{bound:g} to {bound:g}."
+        elif name not in LOCATION_TEXT:
+            return f"'Location.{name}' is not an endpoint attribute."
+        elif not isinstance(value, str):
+            return f"Location.{name} must be a string."
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _name_problem(group: str, name: Any) -> str | None:
+    if not isinstance(name, str) or not name:
+        return f"{group} has an empty attribute name."
+    if len(name) > MAX_NAME:
+        return f"The {group} name '{name}' is longer than {MAX_NAME} characters."
+    return None
+
+
+def _lists(attributes: Any, group: str) -> str | None:
+    if attributes is None:
+        return None
+    if not isinstance(attributes, dict):
+        return f"{group} must be an object of attribute name to a list of strings."
+    for name, values in attributes.items():
+        found = _name_problem(group, name)
+        if found:
+            return found
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return f"{group}.{name} must be a list of strings."
+        if len(values) > MAX_VALUES:
+            return f"{group}.{name} has {len(values)} values; at most {MAX_VALUES} are allowed."
+        for value in values:
+            if len(value) > MAX_VALUE:
+                return (
+                    f"The {group}.{name} value '{value[:20]}...' is longer than {MAX_VALUE} "
+                    "characters."
+                )
+    return None
+
+
+def _metrics(metrics: Any) -> str | None:
+    if metrics is None:
+        return None
+    if not isinstance(metrics, dict):
+        return "Metrics must be an object of metric name to a number."
+    for name, value in metrics.items():
+        found = _name_problem("Metrics", name)
+        if found:
+            return found
+        if not _is_number(value):
+            return f"Metrics.{name} {value!r} is not a number."
+    return None
+
+
+def _user(user: Any) -> str | None:
+    if user is None:
+        return None
+    if not isinstance(user, dict):
+        return "User must be an object."
+    for name in user:
+        if name not in ("UserId", "UserAttributes"):
+            return f"'User.{name}' is not an endpoint attribute."
+    if "UserId" in user and not isinstance(user["UserId"], str):
+        return "User.UserId must be a string."
+    return _lists(user.get("UserAttributes"), "User.UserAttributes")
+
+
+def custom_names(record: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """The custom attribute names a definition uses, as (group, name)."""
+    for name in record.get("Attributes") or ():
+        yield ("Attributes", name)
+    for name in record.get("Metrics") or ():
+        yield ("Metrics", name)
+    for name in (record.get("User") or {}).get("UserAttributes") or ():
+        yield ("UserAttributes", name)
+
+
+def user_id(record: dict[str, Any]) -> str | None:
+    user = record.get("User")
+    return user.get("UserId") if user else None
+
+
+def cohort(endpoint_id: str) -> str:
+    """A stable cohort 0-99 per endpoint, as Pinpoint spreads endpoints over 100 cohorts."""
+    return str(zlib.crc32(endpoint_id.lower().encode()) % 100)
+
+
+def merge(existing: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """An update applied to a stored endpoint: given values win, the rest is kept.
+
+    A custom attribute given in the update replaces that attribute's values (as
+    UpdateEndpoint documents); other attributes stay.
+    """
+    merged = dict(existing)
+    for name, value in update.items():
+        if name == "Id":
+            continue
+        if name == "User":
+            user = dict(merged.get("User") or {})
+            for member, member_value in value.items():
+                if member == "UserAttributes":
+                    user[member] = {**user.get(member, {}), **member_value}
+                else:
+                    user[member] = member_value
+            merged["User"] = user
+        elif isinstance(value, dict):
+            merged[name] = {**(merged.get(name) or {}), **value}
+        else:
+            merged[name] = value
+    return merged

@@ -1,0 +1,155 @@
+"""The resources of the Pinpoint backend: apps, endpoints, segments and import jobs."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from importmock.engine.lifecycle import Job, Lifecycle
+from importmock.services.pinpoint.endpoints import custom_names, user_id
+
+IMPORT_JOB = Lifecycle(
+    kind="endpoint import",
+    stages=(
+        "CREATED",
+        "PREPARING_FOR_INITIALIZATION",
+        "INITIALIZING",
+        "PROCESSING",
+        "COMPLETING",
+        "COMPLETED",
+    ),
+    failing=("FAILING",),
+    failure="FAILED",
+    fails_after="PROCESSING",
+    waiting="PENDING_JOB",
+    # A job that waited for a slot leaves PENDING_JOB as soon as it gets one.
+    durations={"PENDING_JOB": 0.0},
+)
+
+
+# Creation order, for stable listing order when the clock is frozen.
+_sequence = itertools.count()
+
+
+def next_sequence() -> int:
+    return next(_sequence)
+
+
+def new_id() -> str:
+    """Pinpoint's ids: 32 lowercase hex characters."""
+    return os.urandom(16).hex()
+
+
+def iso(moment: float) -> str:
+    """Pinpoint's date strings: ISO 8601 UTC with milliseconds, e.g. 2018-05-24T21:26:33.995Z."""
+    whole = int(moment)
+    millis = int(round((moment - whole) * 1000))
+    if millis == 1000:
+        whole, millis = whole + 1, 0
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{millis:03d}Z"
+
+
+@dataclass
+class Segment:
+    segment_id: str
+    arn: str
+    application_id: str
+    name: str | None
+    segment_type: str  # IMPORT or DIMENSIONAL
+    created: float
+    sequence: int = field(default_factory=next_sequence)
+    modified: float | None = None
+    version: int = 1
+    dimensions: dict[str, Any] | None = None
+    segment_groups: dict[str, Any] | None = None
+    import_definition: dict[str, Any] | None = None
+    #: For IMPORT segments: endpoint id (lower case) -> its channel type.
+    members: dict[str, str | None] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "ApplicationId": self.application_id,
+            "Arn": self.arn,
+            "CreationDate": iso(self.created),
+            "Id": self.segment_id,
+            "Name": self.name,
+            "SegmentType": self.segment_type,
+            "Version": self.version,
+            "tags": dict(self.tags),
+        }
+        if self.modified is not None:
+            data["LastModifiedDate"] = iso(self.modified)
+        if self.dimensions is not None:
+            data["Dimensions"] = self.dimensions
+        if self.segment_groups is not None:
+            data["SegmentGroups"] = self.segment_groups
+        if self.import_definition is not None:
+            data["ImportDefinition"] = self.import_definition
+        return {name: value for name, value in data.items() if value is not None}
+
+
+@dataclass
+class ImportJob:
+    job_id: str
+    application_id: str
+    definition: dict[str, Any]
+    created: float
+    job: Job
+    plan: Any  # the ImportPlan decided when the job started
+    #: The segment the job defines or updates, once known (for GetSegmentImportJobs).
+    segment_id: str | None = None
+    sequence: int = field(default_factory=next_sequence)
+
+
+@dataclass
+class App:
+    application_id: str
+    arn: str
+    name: str
+    created: float
+    sequence: int = field(default_factory=next_sequence)
+    tags: dict[str, str] = field(default_factory=dict)
+    #: Endpoint id in lower case (ids are case-insensitive) -> the stored endpoint.
+    endpoints: dict[str, dict[str, Any]] = field(default_factory=dict)
+    segments: dict[str, Segment] = field(default_factory=dict)
+    import_jobs: dict[str, ImportJob] = field(default_factory=dict)
+    #: User id -> keys of its endpoints (for GetUserEndpoints and the per-user limit).
+    users: dict[str, set[str]] = field(default_factory=dict)
+    #: Custom attribute names ever used, as (group, name), for the per-app limit.
+    custom_names: set[tuple[str, str]] = field(default_factory=set)
+
+    def put_endpoint(self, key: str, endpoint: dict[str, Any]) -> None:
+        """Store an endpoint (replacing the one with that key), keeping the indexes true."""
+        previous = self.endpoints.get(key)
+        self.endpoints[key] = endpoint
+        old_user = user_id(previous) if previous else None
+        new_user = user_id(endpoint)
+        if old_user != new_user:
+            self._forget_user(old_user, key)
+        if new_user:
+            self.users.setdefault(new_user, set()).add(key)
+        self.custom_names.update(custom_names(endpoint))
+
+    def remove_endpoint(self, key: str) -> dict[str, Any]:
+        endpoint = self.endpoints.pop(key)
+        self._forget_user(user_id(endpoint), key)
+        return endpoint
+
+    def _forget_user(self, user: str | None, key: str) -> None:
+        if user and user in self.users:
+            self.users[user].discard(key)
+            if not self.users[user]:
+                del self.users[user]
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "Arn": self.arn,
+            "Id": self.application_id,
+            "Name": self.name,
+            "tags": dict(self.tags),
+            "CreationDate": iso(self.created),
+        }
