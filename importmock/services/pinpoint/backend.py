@@ -273,9 +273,9 @@ class PinpointBackend(Backend):
             "JobStatus": job.status,
             "Type": "IMPORT",
         }
-        data.update(import_job.plan.counters(job.status, job.failed))
-        if job.failed and job.failure_reason and not data.get("Failures"):
-            data["Failures"] = [job.failure_reason]
+        plan: ImportPlan = import_job.plan
+        imposed = job.failure_reason if job.failure_reason != plan.failure_reason else None
+        data.update(plan.counters(job.status, imposed))
         if job.finished:
             data["CompletionDate"] = iso(job.updated_at)
         return data

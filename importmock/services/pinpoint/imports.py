@@ -53,8 +53,13 @@ class ImportPlan:
                 return piece.failure
         return None
 
-    def counters(self, status: str, failed_job: bool) -> dict[str, Any]:
-        """The counters a job in ``status`` shows: none at first, half while processing."""
+    def counters(self, status: str, imposed_failure: str | None = None) -> dict[str, Any]:
+        """The counters a job in ``status`` shows: none at first, half while processing.
+
+        ``imposed_failure``: a reason the job fails for that its files do not explain
+        (``fail_next``); once failing, every piece counts as failed and that is the reason
+        listed.
+        """
         if status in _NOT_STARTED:
             return {}
         total = len(self.pieces)
@@ -74,9 +79,9 @@ class ImportPlan:
             "TotalProcessed": sum(p.processed for p in done),
             "TotalFailures": sum(p.failed for p in done),
         }
-        if failed_job and self.failure_reason is None and status == "FAILED":
-            # Failed from outside (fail_next): every piece counts as failed.
+        if imposed_failure is not None and status in ("FAILING", "FAILED"):
             data["CompletedPieces"], data["FailedPieces"] = 0, total
+            failures = [imposed_failure]
         if failures:
             data["Failures"] = failures[:MAX_LISTED_FAILURES]
         return data
