@@ -13,6 +13,7 @@ from typing import Any
 
 from importmock.engine import clock
 from importmock.engine.backend import Backend, register
+from importmock.engine.bulk import gc_paused
 from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, JobQueue
 from importmock.engine.pagination import InvalidToken, paginate
@@ -159,9 +160,10 @@ class PinpointBackend(Backend):
         for optional in ("SegmentId", "SegmentName"):
             if request.get(optional):
                 definition[optional] = request[optional]
-        plan = plan_import(
-            app, self.objects.read, request["S3Url"], request["Format"], register_endpoints
-        )
+        with gc_paused():
+            plan = plan_import(
+                app, self.objects.read, request["S3Url"], request["Format"], register_endpoints
+            )
         job_id = new_id()
         holder: dict[str, ImportJob] = {}
         job = self.jobs.start(
@@ -193,28 +195,40 @@ class PinpointBackend(Backend):
         plan: ImportPlan = import_job.plan
         definition = import_job.definition
         stamp = iso(job.updated_at)
-        if definition["RegisterEndpoints"]:
-            for key, record in plan.definitions.items():
-                self._store_endpoint(app, key, record, stamp)
-        if definition["DefineSegment"]:
-            self._define_segment(app, import_job, job.updated_at)
+        with gc_paused():
+            if definition["RegisterEndpoints"]:
+                app.custom_names.update(plan.custom_names)
+                for key, record in plan.definitions.items():
+                    self._store_endpoint(app, key, record, stamp, index_names=False)
+            if definition["DefineSegment"]:
+                self._define_segment(app, import_job, job.updated_at)
+        plan.release()  # the app owns the definitions now; the job keeps its counters
 
-    def _store_endpoint(self, app: App, key: str, record: dict[str, Any], stamp: str) -> None:
+    def _store_endpoint(
+        self,
+        app: App,
+        key: str,
+        record: dict[str, Any],
+        stamp: str,
+        index_names: bool = True,
+    ) -> None:
+        """Create or update an endpoint from ``record`` (which becomes the stored dict).
+
+        Only what varies is stored; what is derived (ApplicationId, CohortId, defaults) is
+        added when the endpoint is read (see ``endpoints.response``), which keeps a large
+        import's memory down.
+        """
         existing = app.endpoints.get(key)
         if existing is not None:
             endpoint = endpoints.merge(existing, record)
             endpoint["EffectiveDate"] = record.get("EffectiveDate") or stamp
+            if "EndpointStatus" not in record:
+                endpoint.pop("EndpointStatus", None)  # an update makes it ACTIVE again
         else:
-            endpoint = {
-                "OptOut": "NONE",
-                **record,
-                "ApplicationId": app.application_id,
-                "CohortId": endpoints.cohort(record["Id"]),
-                "CreationDate": stamp,
-                "EffectiveDate": record.get("EffectiveDate") or stamp,
-            }
-        endpoint["EndpointStatus"] = record.get("EndpointStatus") or "ACTIVE"
-        app.put_endpoint(key, endpoint)
+            endpoint = record
+            endpoint["CreationDate"] = stamp
+            endpoint.setdefault("EffectiveDate", stamp)
+        app.put_endpoint(key, endpoint, index_names)
 
     def _define_segment(self, app: App, import_job: ImportJob, moment: float) -> None:
         plan: ImportPlan = import_job.plan
@@ -380,7 +394,8 @@ class PinpointBackend(Backend):
 
     def get_endpoint(self, ApplicationId: str, EndpointId: str) -> dict[str, Any]:
         app = self._app(ApplicationId)
-        return {"EndpointResponse": dict(self._endpoint(app, EndpointId)[1])}
+        stored = self._endpoint(app, EndpointId)[1]
+        return {"EndpointResponse": endpoints.response(app.application_id, stored)}
 
     def update_endpoint(
         self, ApplicationId: str, EndpointId: str, EndpointRequest: dict[str, Any]
@@ -420,7 +435,8 @@ class PinpointBackend(Backend):
     def delete_endpoint(self, ApplicationId: str, EndpointId: str) -> dict[str, Any]:
         app = self._app(ApplicationId)
         key, _ = self._endpoint(app, EndpointId)
-        return {"EndpointResponse": app.remove_endpoint(key)}
+        removed = app.remove_endpoint(key)
+        return {"EndpointResponse": endpoints.response(app.application_id, removed)}
 
     def _user_endpoints(self, app: App, user_id: str) -> list[str]:
         keys = app.users.get(user_id)
@@ -432,12 +448,15 @@ class PinpointBackend(Backend):
     def get_user_endpoints(self, ApplicationId: str, UserId: str) -> dict[str, Any]:
         app = self._app(ApplicationId)
         keys = self._user_endpoints(app, UserId)
-        return {"EndpointsResponse": {"Item": [dict(app.endpoints[k]) for k in keys]}}
+        items = [endpoints.response(app.application_id, app.endpoints[k]) for k in keys]
+        return {"EndpointsResponse": {"Item": items}}
 
     def delete_user_endpoints(self, ApplicationId: str, UserId: str) -> dict[str, Any]:
         app = self._app(ApplicationId)
         keys = self._user_endpoints(app, UserId)
-        return {"EndpointsResponse": {"Item": [app.remove_endpoint(k) for k in keys]}}
+        removed = [app.remove_endpoint(k) for k in keys]
+        items = [endpoints.response(app.application_id, e) for e in removed]
+        return {"EndpointsResponse": {"Item": items}}
 
     # -- tags --------------------------------------------------------------------------
     def _taggable(self, arn: str) -> App | Segment:

@@ -43,7 +43,7 @@ def channel_types() -> tuple[str, ...]:
 
 
 def id_problem(endpoint_id: str) -> str | None:
-    if any(char in endpoint_id for char in "${}"):
+    if "$" in endpoint_id or "{" in endpoint_id or "}" in endpoint_id:
         return f"The endpoint ID '{endpoint_id}' is not valid: it can't contain $, {{ or }}."
     return None
 
@@ -214,9 +214,23 @@ def user_id(record: dict[str, Any]) -> str | None:
     return user.get("UserId") if user else None
 
 
+_COHORTS = [str(number) for number in range(100)]  # shared, not one string per endpoint
+
+
 def cohort(endpoint_id: str) -> str:
     """A stable cohort 0-99 per endpoint, as Pinpoint spreads endpoints over 100 cohorts."""
-    return str(zlib.crc32(endpoint_id.lower().encode()) % 100)
+    return _COHORTS[zlib.crc32(endpoint_id.lower().encode()) % 100]
+
+
+def response(application_id: str, stored: dict[str, Any]) -> dict[str, Any]:
+    """The EndpointResponse of a stored endpoint, derived members added."""
+    return {
+        "ApplicationId": application_id,
+        "CohortId": cohort(stored["Id"]),
+        "EndpointStatus": "ACTIVE",
+        "OptOut": "NONE",
+        **stored,
+    }
 
 
 def merge(existing: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:

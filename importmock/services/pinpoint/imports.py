@@ -42,6 +42,14 @@ class ImportPlan:
     definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Keys of existing endpoints a user-id-only record brings into the segment.
     user_members: set[str] = field(default_factory=set)
+    #: The custom attribute names the app will know once the definitions are registered.
+    custom_names: set[tuple[str, str]] = field(default_factory=set)
+
+    def release(self) -> None:
+        """Drop what only completion needed (the counters stay)."""
+        self.definitions = {}
+        self.user_members = set()
+        self.custom_names = set()
 
     @property
     def failure_reason(self) -> str | None:
@@ -126,6 +134,8 @@ def plan_import(
                 piece.failed += 1
                 if len(piece.failures) < MAX_LISTED_FAILURES:
                     piece.failures.append(f"{found.url} line {line}: {problem}")
+    if register:
+        plan.custom_names = judge.names
     return plan
 
 
@@ -155,8 +165,9 @@ class _Judge:
         if problem is not None:
             return problem
         if self.register:
-            new_names = {name for name in endpoints.custom_names(record) if name not in self.names}
-            if len(self.names) + len(new_names) > endpoints.MAX_CUSTOM_ATTRIBUTES:
+            names = self.names
+            new_names = {name for name in endpoints.custom_names(record) if name not in names}
+            if len(names) + len(new_names) > endpoints.MAX_CUSTOM_ATTRIBUTES:
                 return (
                     f"The endpoint would bring the app to {len(self.names) + len(new_names)} "
                     f"custom attributes; at most {endpoints.MAX_CUSTOM_ATTRIBUTES} are allowed."

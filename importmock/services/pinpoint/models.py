@@ -122,8 +122,11 @@ class App:
     #: Custom attribute names ever used, as (group, name), for the per-app limit.
     custom_names: set[tuple[str, str]] = field(default_factory=set)
 
-    def put_endpoint(self, key: str, endpoint: dict[str, Any]) -> None:
-        """Store an endpoint (replacing the one with that key), keeping the indexes true."""
+    def put_endpoint(self, key: str, endpoint: dict[str, Any], index_names: bool = True) -> None:
+        """Store an endpoint (replacing the one with that key), keeping the indexes true.
+
+        ``index_names=False``: the caller has already recorded its custom attribute names.
+        """
         previous = self.endpoints.get(key)
         self.endpoints[key] = endpoint
         old_user = user_id(previous) if previous else None
@@ -132,7 +135,8 @@ class App:
             self._forget_user(old_user, key)
         if new_user:
             self.users.setdefault(new_user, set()).add(key)
-        self.custom_names.update(custom_names(endpoint))
+        if index_names:
+            self.custom_names.update(custom_names(endpoint))
 
     def remove_endpoint(self, key: str) -> dict[str, Any]:
         endpoint = self.endpoints.pop(key)
