@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from importmock.services.pinpoint.endpoints import (
     DEMOGRAPHIC,
     LOCATION_NUMBERS,
     LOCATION_TEXT,
+    MAX_ENDPOINT_BYTES,
     TOP_LEVEL,
 )
 
@@ -61,6 +62,27 @@ def _decode(body: bytes) -> str:
             f"The file is not UTF-8: byte 0x{body[error.start]:02x} at offset {error.start} "
             "is not valid UTF-8."
         ) from None
+
+
+def _physical_lines(text: str) -> list[str]:
+    """The file's lines: split at \n (a \r before it stays, for the CSV reader to treat
+    as part of the line break), or at \r in a file with no \n (old Mac exports).
+
+    Not ``str.splitlines``: it also breaks at U+2028, U+0085 and other characters that
+    may sit inside a value.
+    """
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the file's final line break ends the last line; it adds none
+    return lines
+
+
+def _lines(text: str) -> Iterator[str]:
+    # Each line with its break given back, so breaks inside quoted values survive; much
+    # lighter than a StringIO of the whole file.
+    return (line + "\n" for line in _physical_lines(text))
 
 
 # -- CSV ------------------------------------------------------------------------------
@@ -183,9 +205,7 @@ def _header(cells: list[str]) -> list[Setter]:
 
 
 def _read_csv(text: str) -> list[Record]:
-    # Lines split at \n only and given their ending back, so line breaks inside quoted
-    # values survive; much lighter than a StringIO of the whole file.
-    reader = csv.reader((line + "\n" for line in text.split("\n")), strict=True)
+    reader = csv.reader(_lines(text), strict=True)
     records: list[Record] = []
     try:
         header = next(reader, None)
@@ -202,6 +222,8 @@ def _read_csv(text: str) -> list[Record]:
                 line = reader.line_num + 1
                 continue
             size = overhead + sum(map(len, row))
+            if size * 4 > MAX_ENDPOINT_BYTES:  # characters may be up to 4 bytes in UTF-8
+                size = overhead + sum(len(cell.encode()) for cell in row)
             if len(row) != width:
                 problem = f"The row has {len(row)} values but the header has {width} columns."
                 records.append((line, None, problem, size))
@@ -224,7 +246,7 @@ def _read_csv(text: str) -> list[Record]:
 def _read_json(text: str) -> list[Record]:
     records: list[Record] = []
     parsed_any = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(_physical_lines(text), start=1):
         line = raw.strip()
         if not line:
             continue
