@@ -222,3 +222,16 @@ def test_tagging_an_unknown_arn_is_not_found(pinpoint: Any) -> None:
     with pytest.raises(pinpoint.exceptions.NotFoundException) as caught:
         pinpoint.list_tags_for_resource(ResourceArn=arn)
     assert error_of(caught.value) == ("NotFoundException", f"Resource not found: {arn}", 404)
+
+
+@pytest.mark.importmock(progression="manual")
+def test_deleting_an_app_while_its_job_runs(m: Any, pinpoint: Any) -> None:
+    app = make_app(pinpoint)
+    m.put_object(BUCKET, "a.csv", ONE)
+    start(pinpoint, app, f"s3://{BUCKET}/a.csv")
+    pinpoint.delete_app(ApplicationId=app)
+    m.settle()
+    assert [info.status for info in m.jobs()] == ["COMPLETED"]
+    with pytest.raises(pinpoint.exceptions.NotFoundException):
+        pinpoint.get_app(ApplicationId=app)
+    assert pinpoint.get_apps()["ApplicationsResponse"]["Item"] == []
