@@ -9,13 +9,17 @@ internals. They only work while a mock is active (decorator, context manager or 
 - ``upload_csv(client, kb_id, text) -> uploadId``: StartContentUpload, then PUT ``text`` to
   the presigned URL with its ``headersToInclude`` (asserts HTTP 200).
 - ``start_import(client, kb_id, text, **kw) -> importJob dict``: upload + StartImportJob.
+- ``csv_text(header, *rows) -> str``: an RFC 4180 CSV (quoting as needed, CRLF line ends).
 
 Test modules import them with ``from tests.helpers import make_kb, upload_csv``.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import boto3
@@ -60,3 +64,12 @@ def start_import(client: Any, kb_id: str, text: str | bytes, **job_kwargs: Any) 
         knowledgeBaseId=kb_id, importJobType="QUICK_RESPONSES", uploadId=upload_id, **job_kwargs
     )
     return response["importJob"]
+
+
+def csv_text(header: Sequence[str], *rows: Sequence[str]) -> str:
+    """An RFC 4180 CSV (quoting as needed, CRLF line ends) of a header and rows."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

@@ -296,14 +296,6 @@ class JobQueue:
             self._running.add(admitted.job_id)
             admitted._admit(self, at)
 
-    @property
-    def running(self) -> int:
-        return len(self._running)
-
-    @property
-    def queued(self) -> int:
-        return len(self._waiting)
-
 
 class JobBook:
     """Every job of a mock session: starting, moving and the ``fail_next`` queue."""

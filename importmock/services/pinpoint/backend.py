@@ -246,18 +246,8 @@ class PinpointBackend(Backend):
         if segment_id and segment is None:
             return  # the segment to update was deleted while the job ran
         if segment is None:
-            segment_id = new_id()
-            segment = Segment(
-                segment_id=segment_id,
-                arn=self._arn(f"apps/{app.application_id}/segments/{segment_id}"),
-                application_id=app.application_id,
-                name=definition.get("SegmentName"),
-                segment_type="IMPORT",
-                created=moment,
-            )
-            app.segments[segment_id] = segment
-            import_job.segment_id = segment_id
-            definition["SegmentId"] = segment_id
+            segment = self._new_segment(app, "IMPORT", definition.get("SegmentName"), moment)
+            import_job.segment_id = definition["SegmentId"] = segment.segment_id
         else:
             segment.version += 1
             segment.modified = moment
@@ -344,20 +334,32 @@ class PinpointBackend(Backend):
         request = WriteSegmentRequest
         if not request.get("Dimensions") and not request.get("SegmentGroups"):
             raise self.invalid("A segment needs Dimensions or SegmentGroups.")
+        segment = self._new_segment(
+            app,
+            "DIMENSIONAL",
+            request.get("Name"),
+            clock.now(),
+            dimensions=request.get("Dimensions"),
+            segment_groups=request.get("SegmentGroups"),
+            tags=dict(request.get("tags") or {}),
+        )
+        return {"SegmentResponse": segment.data()}
+
+    def _new_segment(
+        self, app: App, segment_type: str, name: str | None, created: float, **extra: Any
+    ) -> Segment:
         segment_id = new_id()
         segment = Segment(
             segment_id=segment_id,
             arn=self._arn(f"apps/{app.application_id}/segments/{segment_id}"),
             application_id=app.application_id,
-            name=request.get("Name"),
-            segment_type="DIMENSIONAL",
-            created=clock.now(),
-            dimensions=request.get("Dimensions"),
-            segment_groups=request.get("SegmentGroups"),
-            tags=dict(request.get("tags") or {}),
+            name=name,
+            segment_type=segment_type,
+            created=created,
+            **extra,
         )
         app.segments[segment_id] = segment
-        return {"SegmentResponse": segment.data()}
+        return segment
 
     def get_segment(self, ApplicationId: str, SegmentId: str) -> dict[str, Any]:
         app = self._app(ApplicationId)

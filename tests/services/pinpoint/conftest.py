@@ -13,16 +13,13 @@ Fixtures:
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.helpers import REGION
+from tests.helpers import REGION, csv_text  # noqa: F401
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/pinpoint-import"
@@ -66,15 +63,6 @@ def app_id(pinpoint: Any) -> str:
 
 def make_app(client: Any, name: str = "imports") -> str:
     return client.create_app(CreateApplicationRequest={"Name": name})["ApplicationResponse"]["Id"]
-
-
-def csv_text(header: Sequence[str], *rows: Sequence[str]) -> str:
-    """An RFC 4180 CSV (quoting as needed) of a header and rows."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def start(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import boto3
@@ -25,7 +25,14 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from tests.helpers import REGION, make_client, make_kb, start_import, upload_csv  # noqa: F401
+from tests.helpers import (  # noqa: F401
+    REGION,
+    csv_text,
+    make_client,
+    make_kb,
+    start_import,
+    upload_csv,
+)
 
 SERVICES = ("qconnect", "wisdom")
 ACCOUNT = "123456789012"
@@ -69,15 +76,6 @@ def kb_id(client: Any) -> str:
 
 
 # -- building and reading CSV ---------------------------------------------------------
-
-
-def csv_text(header: Sequence[str], *rows: Sequence[str]) -> str:
-    """An RFC 4180 CSV (quoting as needed, CRLF line ends) of a header and rows."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def parse_csv(text: str) -> list[list[str]]:
