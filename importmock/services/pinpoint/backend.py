@@ -18,7 +18,7 @@ from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, JobQueue
 from importmock.engine.pagination import InvalidToken, paginate
 from importmock.services.pinpoint import endpoints
-from importmock.services.pinpoint.imports import ImportPlan, plan_import
+from importmock.services.pinpoint.imports import plan_import
 from importmock.services.pinpoint.models import (
     IMPORT_JOB,
     App,
@@ -192,7 +192,7 @@ class PinpointBackend(Backend):
         app = self.apps.get(import_job.application_id)
         if app is None:  # the app was deleted while the job ran
             return
-        plan: ImportPlan = import_job.plan
+        plan = import_job.plan
         definition = import_job.definition
         stamp = iso(job.updated_at)
         with gc_paused():
@@ -231,7 +231,7 @@ class PinpointBackend(Backend):
         app.put_endpoint(key, endpoint, index_names)
 
     def _define_segment(self, app: App, import_job: ImportJob, moment: float) -> None:
-        plan: ImportPlan = import_job.plan
+        plan = import_job.plan
         definition = import_job.definition
         members: dict[str, str | None] = {}
         for key, record in plan.definitions.items():
@@ -277,7 +277,7 @@ class PinpointBackend(Backend):
             "JobStatus": job.status,
             "Type": "IMPORT",
         }
-        plan: ImportPlan = import_job.plan
+        plan = import_job.plan
         imposed = job.failure_reason if job.failure_reason != plan.failure_reason else None
         data.update(plan.counters(job.status, imposed))
         if job.finished:

@@ -16,7 +16,7 @@ from importmock.services.pinpoint.models import App, new_id
 
 MAX_LISTED_FAILURES = 100  # ImportJobResponse.Failures lists the first 100 only
 
-# Stages in which no piece is done yet, and in which half of them are.
+# Stages before the files are counted: the job shows no counters yet.
 _NOT_STARTED = frozenset({"CREATED", "PENDING_JOB", "PREPARING_FOR_INITIALIZATION"})
 
 

@@ -6,10 +6,13 @@ import itertools
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from importmock.engine.lifecycle import Job, Lifecycle
 from importmock.services.pinpoint.endpoints import custom_names, user_id
+
+if TYPE_CHECKING:
+    from importmock.services.pinpoint.imports import ImportPlan
 
 IMPORT_JOB = Lifecycle(
     kind="endpoint import",
@@ -99,7 +102,7 @@ class ImportJob:
     definition: dict[str, Any]
     created: float
     job: Job
-    plan: Any  # the ImportPlan decided when the job started
+    plan: ImportPlan  # decided when the job started
     #: The segment the job defines or updates, once known (for GetSegmentImportJobs).
     segment_id: str | None = None
     sequence: int = field(default_factory=next_sequence)
