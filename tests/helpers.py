@@ -10,6 +10,7 @@ internals. They only work while a mock is active (decorator, context manager or 
   the presigned URL with its ``headersToInclude`` (asserts HTTP 200).
 - ``start_import(client, kb_id, text, **kw) -> importJob dict``: upload + StartImportJob.
 - ``csv_text(header, *rows) -> str``: an RFC 4180 CSV (quoting as needed, CRLF line ends).
+- ``error_of(client_error) -> (code, message, HTTP status)``.
 
 Test modules import them with ``from tests.helpers import make_kb, upload_csv``.
 """
@@ -24,6 +25,7 @@ from typing import Any
 
 import boto3
 import requests
+from botocore.exceptions import ClientError
 
 REGION = "us-east-1"
 
@@ -73,3 +75,13 @@ def csv_text(header: Sequence[str], *rows: Sequence[str]) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
+
+
+def error_of(error: ClientError) -> tuple[str, str, int]:
+    """(code, message, HTTP status) of a botocore ClientError."""
+    response = error.response
+    return (
+        response["Error"]["Code"],
+        response["Error"]["Message"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+    )

@@ -87,8 +87,12 @@ class Backend:
         max_results: int | None,
         next_token: str | None,
         default_page_size: int,
+        token_member: str = "nextToken",
     ) -> tuple[list[Any], str | None]:
-        """One page of ``items`` ordered by ``key``; a bad token is the validation error."""
+        """One page of ``items`` ordered by ``key``; a bad token is the validation error.
+
+        ``token_member`` names the token in that error, as the operation's input calls it.
+        """
         try:
             return paginate(
                 list(items),
@@ -99,7 +103,7 @@ class Backend:
                 default_page_size=default_page_size,
             )
         except InvalidToken:
-            raise self.invalid(f"The nextToken '{next_token}' is not valid.") from None
+            raise self.invalid(f"The {token_member} '{next_token}' is not valid.") from None
 
 
 _registry: dict[str, type[Backend]] = {}

@@ -16,7 +16,6 @@ from importmock.engine.backend import Backend, register
 from importmock.engine.bulk import gc_paused
 from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, JobQueue
-from importmock.engine.pagination import InvalidToken, paginate
 from importmock.services.pinpoint import endpoints
 from importmock.services.pinpoint.imports import plan_import
 from importmock.services.pinpoint.models import (
@@ -83,17 +82,7 @@ class PinpointBackend(Backend):
             if not page_size.isdigit() or int(page_size) < 1:
                 raise self.invalid(f"PageSize must be a positive whole number; got '{page_size}'.")
             size = int(page_size)
-        try:
-            return paginate(
-                list(items),
-                key,
-                scope=scope,
-                max_results=size,
-                next_token=token,
-                default_page_size=size,
-            )
-        except InvalidToken:
-            raise self.invalid(f"The token '{token}' is not valid.") from None
+        return self.paginate(items, key, scope, size, token, size, token_member="token")
 
     # -- apps ------------------------------------------------------------------------
     def create_app(self, CreateApplicationRequest: dict[str, Any]) -> dict[str, Any]:

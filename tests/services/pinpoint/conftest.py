@@ -17,9 +17,8 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 
-from tests.helpers import REGION, csv_text  # noqa: F401
+from tests.helpers import REGION, csv_text, error_of  # noqa: F401
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/pinpoint-import"
@@ -104,16 +103,6 @@ def run_import(
 
 def endpoint(client: Any, app: str, endpoint_id: str) -> dict[str, Any]:
     return client.get_endpoint(ApplicationId=app, EndpointId=endpoint_id)["EndpointResponse"]
-
-
-def error_of(error: ClientError) -> tuple[str, str, int]:
-    """(code, message, HTTP status) of a botocore ClientError."""
-    response = error.response
-    return (
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-    )
 
 
 def counters(job: dict[str, Any]) -> tuple[int | None, ...]:

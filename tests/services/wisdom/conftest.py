@@ -23,11 +23,11 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from botocore.exceptions import ClientError
 
 from tests.helpers import (  # noqa: F401
     REGION,
     csv_text,
+    error_of,
     make_client,
     make_kb,
     start_import,
@@ -128,16 +128,6 @@ def by_name(client: Any, kb_id: str) -> dict[str, dict[str, Any]]:
 
 def names(client: Any, kb_id: str) -> list[str]:
     return sorted(by_name(client, kb_id))
-
-
-def error_of(error: ClientError) -> tuple[str, str, int]:
-    """(code, message, HTTP status) of a botocore ClientError."""
-    response = error.response
-    return (
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-    )
 
 
 def status_of(response: dict[str, Any]) -> int:
