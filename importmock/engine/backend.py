@@ -17,7 +17,7 @@ from importmock.engine.errors import ServiceError
 from importmock.engine.pagination import InvalidToken, paginate
 
 if TYPE_CHECKING:
-    from importmock.engine.lifecycle import JobBook
+    from importmock.engine.lifecycle import JobBook, Lifecycle
     from importmock.engine.presigned import PresignedUrls
     from importmock.engine.s3_objects import S3Objects
     from importmock.engine.specs import ServiceSpec
@@ -52,6 +52,9 @@ class Backend:
     #: Adjustable service quotas and their AWS defaults; ``mock_imports(quotas=...)``
     #: overrides them per client name.
     quotas: ClassVar[Mapping[str, int]] = {}
+    #: The kinds of job the backend starts (``fail_next(service, reason, kind=...)`` names
+    #: one of their ``kind``).
+    lifecycles: ClassVar[tuple[Lifecycle, ...]] = ()
 
     def __init__(self, account_id: str, region: str, shared: SharedState) -> None:
         self.account_id = account_id

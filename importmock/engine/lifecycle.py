@@ -6,8 +6,9 @@ progression mode chosen for that service. Status is computed lazily from the clo
 reads, never by a background thread, so frozen or shifted time applies as is.
 
 The outcome of a job (success, or failure with a reason) is decided by the backend when the
-job starts, from its input; the backend's effects run only when the job reaches a terminal
-state.
+job starts, from its input, or, for outcomes that depend on the state at the end (a name
+clash, say), just before its last step; the backend's effects run only when the job reaches
+a terminal state.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ class Lifecycle:
     A failed job follows ``stages`` up to ``fails_after`` (by default, all but the last),
     then ``failing`` (stages on the way down, if the service shows any), then ``failure``.
     ``waiting`` names the stage where a job queued by a :class:`JobQueue` waits for a
-    slot, entered after the first stage.
+    slot, entered after the first stage. ``fail_next_target`` says whether
+    ``fail_next(service, reason)`` without a kind applies to these jobs: import and export
+    jobs do; a resource's own status changes (a bot being created, a locale being built) are
+    only failed when ``fail_next`` names their kind.
     """
 
     kind: str
@@ -42,6 +46,7 @@ class Lifecycle:
     failing: tuple[str, ...] = ()
     fails_after: str | None = None
     waiting: str | None = None
+    fail_next_target: bool = True
 
     def __post_init__(self) -> None:
         if self.fails_after is not None and self.fails_after not in self.stages[:-1]:
@@ -103,6 +108,8 @@ class JobInfo:
 
 
 Effect = Callable[["Job"], object]  # a return value, if any, is ignored
+#: Called as a job that was going to succeed takes its last step; a reason fails it instead.
+Decision = Callable[["Job"], Union[str, None]]
 
 
 class Job:
@@ -117,6 +124,7 @@ class Job:
         failure_reason: str | None,
         on_success: Effect | None,
         on_failure: Effect | None,
+        decide: Decision | None = None,
     ) -> None:
         self.job_id = job_id
         self.service = service
@@ -127,6 +135,7 @@ class Job:
         # While queued: the index in _path of the waiting stage, which it cannot leave.
         self._gate: int | None = None
         self._queue: JobQueue | None = None
+        self._decide = decide
         self._begin(lifecycle, failure_reason, on_success, on_failure)
 
     def _begin(
@@ -186,6 +195,12 @@ class Job:
 
     # -- moving --------------------------------------------------------------------
     def _step(self, at: float) -> None:
+        if self._decide is not None and len(self.history) == len(self._path) - 1:
+            decide, self._decide = self._decide, None
+            if self.failure_reason is None:
+                reason = decide(self)
+                if reason is not None:
+                    self._fail_from_here(reason)
         self.history.append((self._path[len(self.history)], at))
         if self.finished:
             effect = self._on_failure if self.failed else self._on_success
@@ -194,6 +209,17 @@ class Job:
             if self._queue is not None:
                 queue, self._queue = self._queue, None
                 queue.release(self, at)
+
+    def _fail_from_here(self, reason: str) -> None:
+        """Switch the rest of the current phase to the lifecycle's failure path."""
+        done = [status for status, _ in self.history[self._phase_offset :]]
+        failure_path = list(self.lifecycle.path(failed=True))
+        if failure_path[: len(done)] == done:
+            rest = failure_path[len(done) :]
+        else:  # the failure path leaves the success path earlier: fail straight away
+            rest = [self.lifecycle.failure]
+        self._path[len(self.history) :] = rest
+        self.failure_reason = reason
 
     def advance(self) -> None:
         """One stage forward (no-op once finished, or while waiting for a slot)."""
@@ -235,9 +261,12 @@ class Job:
             return
         now = clock.now()
         due = self._phase_started
-        for index in range(self._phase_offset, len(self._path) - 1):
+        index = self._phase_offset
+        # A while loop: a decision at the last step may change the path's length.
+        while index < len(self._path) - 1:
             due += self.progression.seconds(self.lifecycle, self._path[index])
-            if index + 1 < len(self.history):
+            index += 1
+            if index < len(self.history):
                 continue
             if due > now or self.waiting:
                 break
@@ -305,10 +334,20 @@ class JobBook:
         self._jobs: dict[str, Job] = {}
         self._moving: dict[str, Job] = {}
         self._settle_after_call: list[Job] = []
-        self._fail_next: dict[str, deque[str]] = {}
+        # Keyed by (service, job kind); kind None is "the next import or export job".
+        self._fail_next: dict[tuple[str, str | None], deque[str]] = {}
 
-    def fail_next(self, service: str, reason: str) -> None:
-        self._fail_next.setdefault(service, deque()).append(reason)
+    def fail_next(self, service: str, reason: str, kind: str | None = None) -> None:
+        self._fail_next.setdefault((service, kind), deque()).append(reason)
+
+    def _queued_failure(self, service: str, lifecycle: Lifecycle) -> str | None:
+        for kind in (lifecycle.kind, None):
+            if kind is None and not lifecycle.fail_next_target:
+                break
+            queued = self._fail_next.get((service, kind))
+            if queued:
+                return queued.popleft()
+        return None
 
     def start(
         self,
@@ -320,14 +359,17 @@ class JobBook:
         on_success: Effect | None = None,
         on_failure: Effect | None = None,
         queue: JobQueue | None = None,
+        decide: Decision | None = None,
     ) -> Job:
         """Start a job; a ``fail_next`` queued for the service overrides its outcome.
 
-        With a ``queue``, the job runs only when the queue has a slot for it.
+        With a ``queue``, the job runs only when the queue has a slot for it. ``decide``
+        lets the backend fail a job at its last step, for outcomes that depend on the state
+        when the job finishes rather than when it starts.
         """
-        queued = self._fail_next.get(service)
-        if queued:
-            failure_reason = queued.popleft()
+        queued = self._queued_failure(service, lifecycle)
+        if queued is not None:
+            failure_reason = queued
         job = Job(
             job_id,
             service,
@@ -336,6 +378,7 @@ class JobBook:
             failure_reason,
             on_success,
             on_failure,
+            decide,
         )
         if queue is not None:
             queue.enter(job)
@@ -352,7 +395,13 @@ class JobBook:
         on_success: Effect | None = None,
         on_failure: Effect | None = None,
     ) -> None:
-        """Start a further phase of a finished job (see :meth:`Job.continue_with`)."""
+        """Start a further phase of a finished job (see :meth:`Job.continue_with`).
+
+        A ``fail_next`` naming the phase's kind fails it.
+        """
+        queued = self._queued_failure(job.service, lifecycle)
+        if queued is not None:
+            failure_reason = queued
         job.continue_with(
             lifecycle, failure_reason=failure_reason, on_success=on_success, on_failure=on_failure
         )

@@ -149,6 +149,10 @@ class PresignedUrls:
         """Store a downloadable object (a backend's report, for instance)."""
         self._objects[key] = StoredObject("GET", body=body, content_type=content_type)
 
+    def remove(self, key: str) -> None:
+        """Forget an object (its URLs then answer NoSuchKey, as S3 does once it is deleted)."""
+        self._objects.pop(key, None)
+
     def uploaded(self, key: str) -> StoredObject | None:
         """The upload slot under ``key`` (its body is None until the client PUTs)."""
         return self._objects.get(key)

@@ -280,12 +280,25 @@ class MockSession:
         with self._lock:
             self.job_book.advance(job_id)
 
-    def fail_next(self, service: str, reason: str) -> None:
-        """Make the next import job started in ``service`` end in its failed state."""
+    def fail_next(self, service: str, reason: str, kind: str | None = None) -> None:
+        """Make the next import (or export) job started in ``service`` end failed.
+
+        ``kind`` names another kind of job instead (``"bot locale build"``, say); the kinds
+        of a service are the ``kind`` of its backend's ``lifecycles``.
+        """
         if not isinstance(reason, str) or not reason.strip():
             raise ValueError("fail_next needs a reason: the text the failed job reports")
+        canonical = _canonical_service(service)
+        if kind is not None:
+            backend_cls = backend_for(canonical)
+            kinds = [lifecycle.kind for lifecycle in backend_cls.lifecycles] if backend_cls else []
+            if kind not in kinds:
+                raise ValueError(
+                    f"{service} has no job kind {kind!r}; its kinds are: "
+                    + (", ".join(repr(k) for k in kinds) or "none")
+                )
         with self._lock:
-            self.job_book.fail_next(_canonical_service(service), reason)
+            self.job_book.fail_next(canonical, reason, kind)
 
     def inject_error(
         self,

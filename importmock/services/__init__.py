@@ -4,4 +4,4 @@ Adding a service is adding a sub-package here and one import below; the engine n
 change.
 """
 
-from importmock.services import pinpoint, wisdom  # noqa: F401
+from importmock.services import lexv2, pinpoint, wisdom  # noqa: F401

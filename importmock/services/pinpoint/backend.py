@@ -38,6 +38,7 @@ class PinpointBackend(Backend):
     clients = ("pinpoint",)
     validation_error = "BadRequestException"
     quotas = {"active_import_jobs": 10}
+    lifecycles = (IMPORT_JOB,)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

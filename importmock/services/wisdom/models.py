@@ -19,6 +19,7 @@ IMPORT_JOB_DELETION = Lifecycle(
     stages=("DELETE_IN_PROGRESS", "DELETED"),
     failure="DELETE_FAILED",
     durations={"DELETE_IN_PROGRESS": 2.0},
+    fail_next_target=False,
 )
 
 

@@ -1,0 +1,1572 @@
+"""Amazon Lex V2 model building (``lexv2-models``): bots, DRAFT bot locales with their
+intents, slots, slot types and custom vocabulary, test sets, and the zip archives that
+import and export them.
+
+An import reads its archive when it starts (a bad archive fails the import with reasons,
+changing nothing); the merge strategy is applied when it completes, against the state at
+that moment. An export builds its archive from the state when it starts and serves it at a
+download URL once it completes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from importmock.engine import clock
+from importmock.engine.backend import Backend, register
+from importmock.engine.errors import ServiceError
+from importmock.engine.lifecycle import Job, Lifecycle
+from importmock.engine.s3_objects import S3ReadError
+from importmock.services.lexv2 import archive
+from importmock.services.lexv2 import test_sets as test_set_file
+from importmock.services.lexv2.locales import LOCALE_NAMES
+from importmock.services.lexv2.models import (
+    BOT_CREATION,
+    BOT_DELETION,
+    DRAFT,
+    EXPORT,
+    FALLBACK_INTENT_ID,
+    FALLBACK_SIGNATURE,
+    IMPORT,
+    LIFECYCLES,
+    LOCALE_BUILD,
+    LOCALE_CREATION,
+    LOCALE_DELETION,
+    LOCALE_EDITED,
+    RECORD_DELETION,
+    Bot,
+    ExportRecord,
+    ImportRecord,
+    Intent,
+    Locale,
+    Slot,
+    SlotType,
+    TestSet,
+    Upload,
+    compact,
+    new_id,
+)
+from importmock.services.lexv2.zip_archives import ArchiveError, read_zip, write_zip
+
+URL_TTL_SECONDS = 5 * 60
+RECORD_RETENTION_SECONDS = 7 * 24 * 3600
+DEFAULT_PAGE_SIZE = 10
+DEFAULT_IDLE_TTL = 300
+SPECIFICATIONS = {
+    "botImportSpecification": "Bot",
+    "botLocaleImportSpecification": "BotLocale",
+    "customVocabularyImportSpecification": "CustomVocabulary",
+    "testSetImportResourceSpecification": "TestSet",
+}
+EXPORT_SPECIFICATIONS = {
+    "botExportSpecification": "Bot",
+    "botLocaleExportSpecification": "BotLocale",
+    "customVocabularyExportSpecification": "CustomVocabulary",
+    "testSetExportSpecification": "TestSet",
+}
+EXPORT_FORMATS = {
+    "Bot": "LexJson",
+    "BotLocale": "LexJson",
+    "CustomVocabulary": "TSV",
+    "TestSet": "CSV",
+}
+# Spec members of a locale import that win over the archive's BotLocale.json.
+LOCALE_SPEC_SETTINGS = (
+    "nluIntentConfidenceThreshold",
+    "voiceSettings",
+    "speechRecognitionSettings",
+    "speechDetectionSensitivity",
+    "unifiedSpeechSettings",
+    "audioFillerSettings",
+    "speakerDiarizationSettings",
+)
+
+
+def _descending(text: str) -> tuple[int, ...]:
+    """A sort key that orders strings from last to first (the trailing 1 puts "ab" before
+    "a", as reverse order must)."""
+    return (*(-ord(char) for char in text), 1)
+
+
+def _matches(value: str, operator: str, wanted: str) -> bool:
+    if operator == "EQ":
+        return value == wanted
+    if operator == "NE":
+        return value != wanted
+    return wanted.lower() in value.lower()  # CO
+
+
+@register
+class LexModelsV2Backend(Backend):
+    """Bots and their DRAFT definitions, and the import and export jobs that move them."""
+
+    clients = ("lexv2-models",)
+    quotas = {"bots": 100}
+    lifecycles = LIFECYCLES
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bots: dict[str, Bot] = {}
+        self.uploads: dict[str, Upload] = {}
+        self.imports: dict[str, ImportRecord] = {}
+        self.exports: dict[str, ExportRecord] = {}
+        self.test_sets: dict[str, TestSet] = {}
+
+    # -- helpers ---------------------------------------------------------------------
+    @property
+    def _bucket(self) -> str:
+        return f"lexv2-{self.account_id}"
+
+    def _arn(self, resource: str) -> str:
+        return f"arn:aws:lex:{self.region}:{self.account_id}:{resource}"
+
+    def _missing(self, message: str) -> ServiceError:
+        """Unknown resources: ResourceNotFoundException, or for the operations whose model
+        does not declare it (deletes, builds, creates under a parent), the error they do
+        declare for a request naming something that is not there."""
+        declared = (
+            self.context.spec.operation(self.context.operation).error_codes
+            if (self.context is not None)
+            else frozenset()
+        )
+        if "ResourceNotFoundException" not in declared and "PreconditionFailedException" in (
+            declared
+        ):
+            return ServiceError("PreconditionFailedException", message)
+        return ServiceError("ResourceNotFoundException", message)
+
+    def _start(
+        self,
+        job_id: str,
+        lifecycle: Lifecycle,
+        *,
+        failure_reason: str | None = None,
+        on_success: Callable[[Job], object] | None = None,
+        on_failure: Callable[[Job], object] | None = None,
+        decide: Callable[[Job], str | None] | None = None,
+    ) -> Job:
+        return self.jobs.start(
+            job_id,
+            self.service,
+            lifecycle,
+            failure_reason=failure_reason,
+            on_success=on_success,
+            on_failure=on_failure,
+            decide=decide,
+        )
+
+    def _bot(self, bot_id: str) -> Bot:
+        bot = self.bots.get(bot_id)
+        if bot is not None and bot.job is not None:
+            bot.job.read()  # a read moves its status in `reads` mode (and may finish it)
+        bot = self.bots.get(bot_id)
+        if bot is None:
+            raise self._missing(f"Bot {bot_id} does not exist.")
+        return bot
+
+    def _draft(self, bot: Bot, bot_version: str) -> None:
+        if bot_version != DRAFT:
+            raise self._missing(
+                f"Bot {bot.bot_id} has no version {bot_version}; importmock keeps only the "
+                "DRAFT version."
+            )
+
+    def _locale(self, bot_id: str, bot_version: str, locale_id: str) -> tuple[Bot, Locale]:
+        bot = self._bot(bot_id)
+        self._draft(bot, bot_version)
+        locale = bot.locales.get(locale_id)
+        if locale is not None and locale.job is not None:
+            locale.job.read()
+        locale = bot.locales.get(locale_id)
+        if locale is None:
+            raise self._missing(f"Bot {bot_id} version {bot_version} has no locale {locale_id}.")
+        return bot, locale
+
+    def _intent(self, locale: Locale, intent_id: str) -> Intent:
+        intent = locale.intents.get(intent_id)
+        if intent is None:
+            raise self._missing(f"Intent {intent_id} does not exist in locale {locale.locale_id}.")
+        return intent
+
+    def _page(
+        self,
+        items: Iterable[Any],
+        key: Callable[[Any], tuple[Any, ...]],
+        scope: str,
+        maxResults: int | None,
+        nextToken: str | None,
+    ) -> tuple[list[Any], str | None]:
+        return self.paginate(items, key, scope, maxResults, nextToken, DEFAULT_PAGE_SIZE)
+
+    @staticmethod
+    def _sorted_by(
+        sort_by: dict[str, Any] | None,
+        default: str,
+        name: Callable[[Any], str],
+        updated: Callable[[Any], float],
+        tiebreak: Callable[[Any], Any],
+    ) -> tuple[Callable[[Any], tuple[Any, ...]], str]:
+        """The sort key for a Lex ``sortBy`` (a name attribute or LastUpdatedDateTime)."""
+        attribute = (sort_by or {}).get("attribute", default)
+        descending = (sort_by or {}).get("order", "Ascending") == "Descending"
+        if attribute == "LastUpdatedDateTime":
+            if descending:
+                return (lambda item: (-updated(item), tiebreak(item))), f"{attribute}-d"
+            return (lambda item: (updated(item), tiebreak(item))), attribute
+        if descending:
+            return (lambda item: (_descending(name(item)), tiebreak(item))), f"{attribute}-d"
+        return (lambda item: (name(item), tiebreak(item))), attribute
+
+    @staticmethod
+    def _filtered(
+        items: Iterable[Any], filters: list[dict[str, Any]] | None, fields: dict[str, Any]
+    ) -> list[Any]:
+        chosen = list(items)
+        for condition in filters or []:
+            value_of = fields[condition["name"]]
+            wanted = condition["values"][0]
+            chosen = [
+                item for item in chosen if _matches(value_of(item), condition["operator"], wanted)
+            ]
+        return chosen
+
+    # -- bots --------------------------------------------------------------------------
+    def create_bot(
+        self,
+        botName: str,
+        roleArn: str,
+        dataPrivacy: dict[str, Any],
+        idleSessionTTLInSeconds: int,
+        description: str | None = None,
+        botTags: dict[str, str] | None = None,
+        testBotAliasTags: dict[str, str] | None = None,
+        botType: str | None = None,
+        botMembers: list[dict[str, Any]] | None = None,
+        errorLogSettings: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        if self._bot_named(botName) is not None:
+            raise ServiceError(
+                "ConflictException", f"A bot named {botName} already exists in this account."
+            )
+        self._check_bot_quota()
+        now = clock.now()
+        bot = Bot(
+            bot_id=self._unused_bot_id(),
+            name=botName,
+            settings=compact(
+                {
+                    "description": description,
+                    "roleArn": roleArn,
+                    "dataPrivacy": dataPrivacy,
+                    "idleSessionTTLInSeconds": idleSessionTTLInSeconds,
+                    "botType": botType,
+                    "botMembers": botMembers,
+                    "errorLogSettings": errorLogSettings,
+                }
+            ),
+            tags=dict(botTags or {}),
+            test_alias_tags=dict(testBotAliasTags or {}),
+            locales={},
+            created=now,
+            updated=now,
+        )
+        bot.job = self._start(f"bot-{bot.bot_id}-{new_id()}", BOT_CREATION)
+        self.bots[bot.bot_id] = bot
+        return {
+            **self._bot_data(bot),
+            "botTags": bot.tags or None,
+            "testBotAliasTags": bot.test_alias_tags or None,
+        }
+
+    def _unused_bot_id(self) -> str:
+        while True:
+            bot_id = new_id()
+            if bot_id not in self.bots:
+                return bot_id
+
+    def _check_bot_quota(self) -> None:
+        if len(self.bots) >= self.quota("bots"):
+            raise ServiceError(
+                "ServiceQuotaExceededException",
+                f"The account already has {self.quota('bots')} bots, the quota.",
+            )
+
+    def _bot_named(self, name: str) -> Bot | None:
+        for bot in list(self.bots.values()):
+            if bot.job is not None:
+                bot.job.read()
+        return next((bot for bot in self.bots.values() if bot.name == name), None)
+
+    def _bot_data(self, bot: Bot) -> dict[str, Any]:
+        settings = bot.settings
+        return compact(
+            {
+                "botId": bot.bot_id,
+                "botName": bot.name,
+                "description": settings.get("description"),
+                "roleArn": settings.get("roleArn"),
+                "dataPrivacy": settings.get("dataPrivacy"),
+                "idleSessionTTLInSeconds": settings.get("idleSessionTTLInSeconds"),
+                "botStatus": bot.status,
+                "creationDateTime": bot.created,
+                "botType": settings.get("botType", "Bot"),
+                "botMembers": settings.get("botMembers"),
+                "errorLogSettings": settings.get("errorLogSettings"),
+            }
+        )
+
+    def describe_bot(self, botId: str) -> dict[str, Any]:
+        bot = self._bot(botId)
+        data = {**self._bot_data(bot), "lastUpdatedDateTime": bot.updated}
+        if bot.job is not None and bot.job.failed and bot.job.failure_reason:
+            data["failureReasons"] = [bot.job.failure_reason]
+        return data
+
+    def update_bot(
+        self,
+        botId: str,
+        botName: str,
+        roleArn: str,
+        dataPrivacy: dict[str, Any],
+        idleSessionTTLInSeconds: int,
+        description: str | None = None,
+        botType: str | None = None,
+        botMembers: list[dict[str, Any]] | None = None,
+        errorLogSettings: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        bot = self._bot(botId)
+        if bot.status in ("Creating", "Deleting"):
+            raise ServiceError(
+                "PreconditionFailedException", f"Bot {botId} is {bot.status}; it cannot be updated."
+            )
+        clash = self._bot_named(botName)
+        if clash is not None and clash is not bot:
+            raise ServiceError("ConflictException", f"A bot named {botName} already exists.")
+        bot.name = botName
+        bot.settings = compact(
+            {
+                "description": description,
+                "roleArn": roleArn,
+                "dataPrivacy": dataPrivacy,
+                "idleSessionTTLInSeconds": idleSessionTTLInSeconds,
+                "botType": botType or bot.settings.get("botType"),
+                "botMembers": botMembers,
+                "errorLogSettings": errorLogSettings,
+            }
+        )
+        bot.updated = clock.now()
+        return {**self._bot_data(bot), "lastUpdatedDateTime": bot.updated}
+
+    def list_bots(
+        self,
+        sortBy: dict[str, Any] | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        maxResults: int | None = None,
+        nextToken: str | None = None,
+    ) -> dict[str, Any]:
+        for bot in list(self.bots.values()):
+            if bot.job is not None:
+                bot.job.read()
+        bots = self._filtered(
+            self.bots.values(),
+            filters,
+            {"BotName": lambda b: b.name, "BotType": lambda b: b.settings.get("botType", "Bot")},
+        )
+        key, scope = self._sorted_by(
+            sortBy, "BotName", lambda b: b.name, lambda b: b.updated, lambda b: b.bot_id
+        )
+        page, token = self._page(bots, key, f"bots:{scope}", maxResults, nextToken)
+        summaries = [
+            compact(
+                {
+                    "botId": bot.bot_id,
+                    "botName": bot.name,
+                    "description": bot.settings.get("description"),
+                    "botStatus": bot.status,
+                    "lastUpdatedDateTime": bot.updated,
+                    "botType": bot.settings.get("botType", "Bot"),
+                }
+            )
+            for bot in page
+        ]
+        return {"botSummaries": summaries, "nextToken": token}
+
+    def delete_bot(self, botId: str, skipResourceInUseCheck: bool | None = None) -> dict[str, Any]:
+        bot = self._bot(botId)
+        if bot.status == "Deleting":
+            return {"botId": bot.bot_id, "botStatus": "Deleting"}
+        if bot.job is not None and not bot.job.finished:
+            raise ServiceError(
+                "PreconditionFailedException", f"Bot {botId} is {bot.status}; try again later."
+            )
+
+        def gone(_: Job) -> None:
+            self.bots.pop(bot.bot_id, None)
+
+        bot.job = self._next_phase(bot.job, f"bot-{bot.bot_id}", BOT_DELETION, on_success=gone)
+        return {"botId": bot.bot_id, "botStatus": "Deleting"}
+
+    # -- bot locales -------------------------------------------------------------------
+    def create_bot_locale(
+        self,
+        botId: str,
+        botVersion: str,
+        localeId: str,
+        nluIntentConfidenceThreshold: float,
+        description: str | None = None,
+        **settings: Any,
+    ) -> dict[str, Any]:
+        bot = self._bot(botId)
+        self._draft(bot, botVersion)
+        if localeId not in LOCALE_NAMES:
+            raise self.invalid(
+                f"The locale {localeId} is not supported. Supported locales: "
+                + ", ".join(sorted(LOCALE_NAMES))
+                + "."
+            )
+        if localeId in bot.locales:
+            raise ServiceError(
+                "ConflictException", f"Bot {botId} already has the locale {localeId}."
+            )
+        now = clock.now()
+        locale = Locale(
+            locale_id=localeId,
+            settings=compact(
+                {
+                    "description": description,
+                    "nluIntentConfidenceThreshold": nluIntentConfidenceThreshold,
+                    **settings,
+                }
+            ),
+            intents={},
+            slot_types={},
+            vocabulary=None,
+            created=now,
+            updated=now,
+        )
+        locale.intents[FALLBACK_INTENT_ID] = _fallback_intent(now)
+        locale.job = self._start(f"locale-{bot.bot_id}-{localeId}-{new_id()}", LOCALE_CREATION)
+        bot.locales[localeId] = locale
+        return compact(
+            {
+                "botId": bot.bot_id,
+                "botVersion": DRAFT,
+                "localeId": localeId,
+                "localeName": LOCALE_NAMES[localeId],
+                **locale.settings,
+                "botLocaleStatus": locale.status,
+                "creationDateTime": locale.created,
+            }
+        )
+
+    def describe_bot_locale(self, botId: str, botVersion: str, localeId: str) -> dict[str, Any]:
+        _, locale = self._locale(botId, botVersion, localeId)
+        data = {
+            "botId": botId,
+            "botVersion": botVersion,
+            "localeId": localeId,
+            "localeName": LOCALE_NAMES.get(localeId, localeId),
+            **locale.settings,
+            "intentsCount": len(locale.intents),
+            "slotTypesCount": len(locale.slot_types),
+            "botLocaleStatus": locale.status,
+            "creationDateTime": locale.created,
+            "lastUpdatedDateTime": locale.updated,
+            "lastBuildSubmittedDateTime": locale.last_build_submitted,
+        }
+        if locale.status == "Failed" and locale.job is not None and locale.job.failure_reason:
+            data["failureReasons"] = locale.job.failure_reason.split("\n")
+        return compact(data)
+
+    def list_bot_locales(
+        self,
+        botId: str,
+        botVersion: str,
+        sortBy: dict[str, Any] | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        maxResults: int | None = None,
+        nextToken: str | None = None,
+    ) -> dict[str, Any]:
+        bot = self._bot(botId)
+        self._draft(bot, botVersion)
+        for locale in list(bot.locales.values()):
+            if locale.job is not None:
+                locale.job.read()
+        name = lambda locale: LOCALE_NAMES.get(locale.locale_id, locale.locale_id)  # noqa: E731
+        locales = self._filtered(bot.locales.values(), filters, {"BotLocaleName": name})
+        key, scope = self._sorted_by(
+            sortBy, "BotLocaleName", name, lambda loc: loc.updated, lambda loc: loc.locale_id
+        )
+        page, token = self._page(locales, key, f"locales:{scope}", maxResults, nextToken)
+        summaries = [
+            compact(
+                {
+                    "localeId": locale.locale_id,
+                    "localeName": name(locale),
+                    "description": locale.settings.get("description"),
+                    "botLocaleStatus": locale.status,
+                    "lastUpdatedDateTime": locale.updated,
+                    "lastBuildSubmittedDateTime": locale.last_build_submitted,
+                }
+            )
+            for locale in page
+        ]
+        return {
+            "botId": botId,
+            "botVersion": botVersion,
+            "botLocaleSummaries": summaries,
+            "nextToken": token,
+        }
+
+    def delete_bot_locale(self, botId: str, botVersion: str, localeId: str) -> dict[str, Any]:
+        bot, locale = self._locale(botId, botVersion, localeId)
+        if locale.job is not None and not locale.job.finished:
+            if locale.status == "Deleting":
+                return self._locale_status(bot, locale)
+            raise ServiceError(
+                "PreconditionFailedException",
+                f"Locale {localeId} is {locale.status}; try again when it has finished.",
+            )
+
+        def gone(_: Job) -> None:
+            if bot.locales.get(localeId) is locale:
+                del bot.locales[localeId]
+
+        locale.job = self._next_phase(
+            locale.job, f"locale-{bot.bot_id}-{localeId}", LOCALE_DELETION, on_success=gone
+        )
+        return self._locale_status(bot, locale)
+
+    def _next_phase(self, job: Job | None, name: str, lifecycle: Lifecycle, **kwargs: Any) -> Job:
+        """A resource's next status phase: its last job goes on, or a first one starts."""
+        if job is None:
+            return self._start(f"{name}-{new_id()}", lifecycle, **kwargs)
+        self.jobs.continue_with(job, lifecycle, **kwargs)
+        return job
+
+    @staticmethod
+    def _locale_status(bot: Bot, locale: Locale) -> dict[str, Any]:
+        return {
+            "botId": bot.bot_id,
+            "botVersion": DRAFT,
+            "localeId": locale.locale_id,
+            "botLocaleStatus": locale.status,
+        }
+
+    def build_bot_locale(self, botId: str, botVersion: str, localeId: str) -> dict[str, Any]:
+        bot, locale = self._locale(botId, botVersion, localeId)
+        if locale.job is not None and not locale.job.finished:
+            raise ServiceError(
+                "PreconditionFailedException"
+                if locale.status == "Deleting"
+                else "ConflictException",
+                f"Locale {localeId} of bot {botId} is {locale.status}; it can be built when "
+                "that has finished.",
+            )
+        locale.last_build_submitted = clock.now()
+        locale.job = self._next_phase(
+            locale.job,
+            f"locale-{bot.bot_id}-{localeId}",
+            LOCALE_BUILD,
+            failure_reason=_build_problems(locale),
+        )
+        return {
+            **self._locale_status(bot, locale),
+            "lastBuildSubmittedDateTime": locale.last_build_submitted,
+        }
+
+    # -- intents, slot types, slots ------------------------------------------------------
+    def list_intents(
+        self,
+        botId: str,
+        botVersion: str,
+        localeId: str,
+        sortBy: dict[str, Any] | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        maxResults: int | None = None,
+        nextToken: str | None = None,
+    ) -> dict[str, Any]:
+        _, locale = self._locale(botId, botVersion, localeId)
+        intents = self._filtered(locale.intents.values(), filters, {"IntentName": _name})
+        key, scope = self._sorted_by(
+            sortBy, "IntentName", _name, lambda i: i.updated, lambda i: i.intent_id
+        )
+        page, token = self._page(intents, key, f"intents:{scope}", maxResults, nextToken)
+        summaries = [
+            compact(
+                {
+                    "intentId": intent.intent_id,
+                    "intentName": intent.name,
+                    "intentDisplayName": intent.settings.get("intentDisplayName"),
+                    "description": intent.settings.get("description"),
+                    "parentIntentSignature": intent.settings.get("parentIntentSignature"),
+                    "inputContexts": intent.settings.get("inputContexts"),
+                    "outputContexts": intent.settings.get("outputContexts"),
+                    "lastUpdatedDateTime": intent.updated,
+                }
+            )
+            for intent in page
+        ]
+        return {
+            "botId": botId,
+            "botVersion": botVersion,
+            "localeId": localeId,
+            "intentSummaries": summaries,
+            "nextToken": token,
+        }
+
+    def describe_intent(
+        self, intentId: str, botId: str, botVersion: str, localeId: str
+    ) -> dict[str, Any]:
+        _, locale = self._locale(botId, botVersion, localeId)
+        intent = self._intent(locale, intentId)
+        priorities = [
+            {"priority": priority, "slotId": slot.slot_id}
+            for priority, name in intent.priorities
+            if (slot := intent.slot_named(name)) is not None
+        ]
+        return compact(
+            {
+                "intentId": intent.intent_id,
+                "intentName": intent.name,
+                **intent.settings,
+                "slotPriorities": priorities or None,
+                "botId": botId,
+                "botVersion": botVersion,
+                "localeId": localeId,
+                "creationDateTime": intent.created,
+                "lastUpdatedDateTime": intent.updated,
+            }
+        )
+
+    def list_slot_types(
+        self,
+        botId: str,
+        botVersion: str,
+        localeId: str,
+        sortBy: dict[str, Any] | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        maxResults: int | None = None,
+        nextToken: str | None = None,
+    ) -> dict[str, Any]:
+        _, locale = self._locale(botId, botVersion, localeId)
+        slot_types = self._filtered(
+            locale.slot_types.values(),
+            filters,
+            {"SlotTypeName": _name, "ExternalSourceType": _external_source},
+        )
+        key, scope = self._sorted_by(
+            sortBy, "SlotTypeName", _name, lambda t: t.updated, lambda t: t.slot_type_id
+        )
+        page, token = self._page(slot_types, key, f"slottypes:{scope}", maxResults, nextToken)
+        summaries = [
+            compact(
+                {
+                    "slotTypeId": slot_type.slot_type_id,
+                    "slotTypeName": slot_type.name,
+                    "description": slot_type.settings.get("description"),
+                    "parentSlotTypeSignature": slot_type.settings.get("parentSlotTypeSignature"),
+                    "lastUpdatedDateTime": slot_type.updated,
+                    "slotTypeCategory": _slot_type_category(slot_type),
+                }
+            )
+            for slot_type in page
+        ]
+        return {
+            "botId": botId,
+            "botVersion": botVersion,
+            "localeId": localeId,
+            "slotTypeSummaries": summaries,
+            "nextToken": token,
+        }
+
+    def describe_slot_type(
+        self, slotTypeId: str, botId: str, botVersion: str, localeId: str
+    ) -> dict[str, Any]:
+        _, locale = self._locale(botId, botVersion, localeId)
+        slot_type = locale.slot_types.get(slotTypeId)
+        if slot_type is None:
+            raise self._missing(f"Slot type {slotTypeId} does not exist in locale {localeId}.")
+        return compact(
+            {
+                "slotTypeId": slot_type.slot_type_id,
+                "slotTypeName": slot_type.name,
+                **slot_type.settings,
+                "botId": botId,
+                "botVersion": botVersion,
+                "localeId": localeId,
+                "creationDateTime": slot_type.created,
+                "lastUpdatedDateTime": slot_type.updated,
+            }
+        )
+
+    def list_slots(
+        self,
+        botId: str,
+        botVersion: str,
+        localeId: str,
+        intentId: str,
+        sortBy: dict[str, Any] | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        maxResults: int | None = None,
+        nextToken: str | None = None,
+    ) -> dict[str, Any]:
+        _, locale = self._locale(botId, botVersion, localeId)
+        intent = self._intent(locale, intentId)
+        slots = self._filtered(intent.slots.values(), filters, {"SlotName": _name})
+        key, scope = self._sorted_by(
+            sortBy, "SlotName", _name, lambda s: s.updated, lambda s: s.slot_id
+        )
+        page, token = self._page(slots, key, f"slots:{scope}", maxResults, nextToken)
+        summaries = [
+            compact(
+                {
+                    "slotId": slot.slot_id,
+                    "slotName": slot.name,
+                    "description": slot.settings.get("description"),
+                    "slotConstraint": (slot.settings.get("valueElicitationSetting") or {}).get(
+                        "slotConstraint"
+                    ),
+                    "slotTypeId": _slot_type_id(locale, slot),
+                    "valueElicitationPromptSpecification": (
+                        slot.settings.get("valueElicitationSetting") or {}
+                    ).get("promptSpecification"),
+                    "lastUpdatedDateTime": slot.updated,
+                }
+            )
+            for slot in page
+        ]
+        return {
+            "botId": botId,
+            "botVersion": botVersion,
+            "localeId": localeId,
+            "intentId": intentId,
+            "slotSummaries": summaries,
+            "nextToken": token,
+        }
+
+    def describe_slot(
+        self, slotId: str, botId: str, botVersion: str, localeId: str, intentId: str
+    ) -> dict[str, Any]:
+        _, locale = self._locale(botId, botVersion, localeId)
+        intent = self._intent(locale, intentId)
+        slot = intent.slots.get(slotId)
+        if slot is None:
+            raise self._missing(f"Slot {slotId} does not exist in intent {intentId}.")
+        return compact(
+            {
+                "slotId": slot.slot_id,
+                "slotName": slot.name,
+                **slot.settings,
+                "slotTypeId": _slot_type_id(locale, slot),
+                "botId": botId,
+                "botVersion": botVersion,
+                "localeId": localeId,
+                "intentId": intentId,
+                "creationDateTime": slot.created,
+                "lastUpdatedDateTime": slot.updated,
+            }
+        )
+
+    # -- custom vocabulary ---------------------------------------------------------------
+    def _vocabulary_of(self, botId: str, botVersion: str, localeId: str) -> Locale:
+        _, locale = self._locale(botId, botVersion, localeId)
+        if locale.vocabulary is None:
+            raise self._missing(f"Locale {localeId} of bot {botId} has no custom vocabulary.")
+        return locale
+
+    def describe_custom_vocabulary_metadata(
+        self, botId: str, botVersion: str, localeId: str
+    ) -> dict[str, Any]:
+        locale = self._vocabulary_of(botId, botVersion, localeId)
+        assert locale.vocabulary is not None
+        return {
+            "botId": botId,
+            "botVersion": botVersion,
+            "localeId": localeId,
+            "customVocabularyStatus": "Ready",
+            "creationDateTime": locale.vocabulary.created,
+            "lastUpdatedDateTime": locale.vocabulary.updated,
+        }
+
+    def list_custom_vocabulary_items(
+        self,
+        botId: str,
+        botVersion: str,
+        localeId: str,
+        maxResults: int | None = None,
+        nextToken: str | None = None,
+    ) -> dict[str, Any]:
+        locale = self._vocabulary_of(botId, botVersion, localeId)
+        assert locale.vocabulary is not None
+        items = list(enumerate(locale.vocabulary.items))
+        page, token = self._page(
+            items, lambda entry: (entry[0],), "vocabulary", maxResults, nextToken
+        )
+        return {
+            "botId": botId,
+            "botVersion": botVersion,
+            "localeId": localeId,
+            "customVocabularyItems": [item.data() for _, item in page],
+            "nextToken": token,
+        }
+
+    # -- test sets -----------------------------------------------------------------------
+    def describe_test_set(self, testSetId: str) -> dict[str, Any]:
+        test_set = self.test_sets.get(testSetId)
+        if test_set is None:
+            raise self._missing(f"Test set {testSetId} does not exist.")
+        return test_set.data()
+
+    def list_test_sets(
+        self,
+        sortBy: dict[str, Any] | None = None,
+        maxResults: int | None = None,
+        nextToken: str | None = None,
+    ) -> dict[str, Any]:
+        key, scope = self._sorted_by(
+            sortBy, "TestSetName", _name, lambda t: t.updated, lambda t: t.test_set_id
+        )
+        page, token = self._page(
+            self.test_sets.values(), key, f"testsets:{scope}", maxResults, nextToken
+        )
+        return {"testSets": [test_set.data() for test_set in page], "nextToken": token}
+
+    # -- tags ----------------------------------------------------------------------------
+    def _tags_of(self, arn: str) -> dict[str, str]:
+        prefix = self._arn("")
+        kind, _, resource_id = (
+            arn[len(prefix) :].partition("/") if arn.startswith(prefix) else ("", "", "")
+        )
+        if kind == "bot" and resource_id in self.bots:
+            return self.bots[resource_id].tags
+        if kind == "test-set" and resource_id in self.test_sets:
+            return self.test_sets[resource_id].tags
+        raise ServiceError("ResourceNotFoundException", f"The resource {arn} does not exist.")
+
+    def tag_resource(self, resourceARN: str, tags: dict[str, str]) -> dict[str, Any]:
+        current = self._tags_of(resourceARN)
+        if len({**current, **tags}) > 200:
+            raise self.invalid("A resource can have at most 200 tags.")
+        current.update(tags)
+        return {}
+
+    def untag_resource(self, resourceARN: str, tagKeys: list[str]) -> dict[str, Any]:
+        current = self._tags_of(resourceARN)
+        for key in tagKeys:
+            current.pop(key, None)
+        return {}
+
+    def list_tags_for_resource(self, resourceARN: str) -> dict[str, Any]:
+        return {"tags": dict(self._tags_of(resourceARN))}
+
+    # -- imports -------------------------------------------------------------------------
+    def create_upload_url(self) -> dict[str, Any]:
+        import_id = new_id()
+        while import_id in self.uploads:
+            import_id = new_id()
+        key = f"imports/{import_id}/{import_id}.zip"
+        url, _ = self.urls.mint_upload(self._bucket, self.region, key, URL_TTL_SECONDS, {})
+        self.uploads[import_id] = Upload(import_id, key, clock.now())
+        return {"importId": import_id, "uploadUrl": url}
+
+    def start_import(
+        self,
+        importId: str,
+        resourceSpecification: dict[str, Any],
+        mergeStrategy: str,
+        filePassword: str | None = None,
+    ) -> dict[str, Any]:
+        chosen = [name for name, value in resourceSpecification.items() if value is not None]
+        if len(chosen) != 1:
+            raise self.invalid(
+                "resourceSpecification must set exactly one of "
+                + ", ".join(SPECIFICATIONS)
+                + f"; it sets {len(chosen)}."
+            )
+        resource_type = SPECIFICATIONS[chosen[0]]
+        spec = resourceSpecification[chosen[0]]
+        if mergeStrategy == "Append" and resource_type != "BotLocale":
+            raise self.invalid(
+                f"The merge strategy Append is only for bot locale imports; this is a "
+                f"{resource_type} import. Use Overwrite or FailOnConflict."
+            )
+        upload = self.uploads.get(importId)
+        if upload is None:
+            raise ServiceError(
+                "ResourceNotFoundException",
+                f"The import {importId} does not exist; get an importId from CreateUploadUrl.",
+            )
+        if upload.started:
+            raise ServiceError(
+                "ConflictException", f"The import {importId} has already been started."
+            )
+        plan = _ImportPlan(self, resource_type, spec, mergeStrategy)
+        if resource_type in ("BotLocale", "CustomVocabulary"):
+            bot = self._bot(spec["botId"])
+            self._draft(bot, spec["botVersion"])
+            plan.bot_id = bot.bot_id
+            plan.locale_id = spec["localeId"]
+            if resource_type == "CustomVocabulary":
+                self._locale(bot.bot_id, spec["botVersion"], spec["localeId"])
+            elif spec["localeId"] not in LOCALE_NAMES:
+                raise self.invalid(f"The locale {spec['localeId']} is not supported.")
+        upload.started = True
+        if resource_type == "TestSet":
+            plan.read_test_set(self.objects.read)
+        else:
+            stored = self.urls.uploaded(upload.key)
+            plan.read_archive(None if stored is None else stored.body, filePassword)
+        record: dict[str, ImportRecord] = {}
+        job = self._start(
+            importId,
+            IMPORT,
+            failure_reason="\n".join(plan.reasons) if plan.reasons else None,
+            decide=plan.conflict,
+            on_success=lambda finished: plan.apply(record["import"], finished),
+        )
+        record["import"] = ImportRecord(
+            import_id=importId,
+            resource_type=resource_type,
+            specification={chosen[0]: spec},
+            merge_strategy=mergeStrategy,
+            job=job,
+            created=job.started_at,
+            imported_resource_name=plan.resource_name,
+            bot_id=plan.bot_id,
+            locale_id=plan.locale_id,
+        )
+        self.imports[importId] = record["import"]
+        return {
+            "importId": importId,
+            "resourceSpecification": record["import"].specification,
+            "mergeStrategy": mergeStrategy,
+            "importStatus": job.status,
+            "creationDateTime": job.started_at,
+        }
+
+    def _prune_records(self) -> None:
+        """Imports and exports are kept for 7 days after they were created."""
+        oldest = clock.now() - RECORD_RETENTION_SECONDS
+        for records in (self.imports, self.exports):
+            for record_id in [i for i, r in records.items() if r.created < oldest]:
+                del records[record_id]
+
+    def _import(self, import_id: str) -> ImportRecord:
+        self._prune_records()
+        record = self.imports.get(import_id)
+        if record is not None:
+            record.job.read()
+        record = self.imports.get(import_id)
+        if record is None:
+            raise self._missing(f"The import {import_id} does not exist.")
+        return record
+
+    def describe_import(self, importId: str) -> dict[str, Any]:
+        record = self._import(importId)
+        job = record.job
+        reasons = job.failure_reason.split("\n") if job.failed and job.failure_reason else None
+        return compact(
+            {
+                "importId": record.import_id,
+                "resourceSpecification": record.specification,
+                "importedResourceId": record.imported_resource_id,
+                "importedResourceName": record.imported_resource_name,
+                "mergeStrategy": record.merge_strategy,
+                "importStatus": job.status,
+                "failureReasons": reasons,
+                "creationDateTime": record.created,
+                "lastUpdatedDateTime": record.updated,
+            }
+        )
+
+    def list_imports(
+        self,
+        botId: str | None = None,
+        botVersion: str | None = None,
+        sortBy: dict[str, Any] | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        maxResults: int | None = None,
+        nextToken: str | None = None,
+        localeId: str | None = None,
+    ) -> dict[str, Any]:
+        self._prune_records()
+        records = self._records(self.imports.values(), botId, localeId)
+        records = self._filtered(
+            records, filters, {"ImportResourceType": lambda r: r.resource_type}
+        )
+        page, token = self._record_page(records, sortBy, "imports", maxResults, nextToken)
+        summaries = [
+            compact(
+                {
+                    "importId": record.import_id,
+                    "importedResourceId": record.imported_resource_id,
+                    "importedResourceName": record.imported_resource_name,
+                    "importStatus": record.job.status,
+                    "mergeStrategy": record.merge_strategy,
+                    "creationDateTime": record.created,
+                    "lastUpdatedDateTime": record.updated,
+                    "importedResourceType": record.resource_type,
+                }
+            )
+            for record in page
+        ]
+        return {
+            "botId": botId,
+            "botVersion": botVersion,
+            "localeId": localeId,
+            "importSummaries": summaries,
+            "nextToken": token,
+        }
+
+    @staticmethod
+    def _records(records: Iterable[Any], bot_id: str | None, locale_id: str | None) -> list[Any]:
+        chosen = list(records)
+        if bot_id is not None:
+            chosen = [r for r in chosen if r.bot_id == bot_id]
+        if locale_id is not None:
+            chosen = [r for r in chosen if r.locale_id == locale_id]
+        return chosen
+
+    def _record_page(
+        self,
+        records: list[Any],
+        sort_by: dict[str, Any] | None,
+        scope: str,
+        max_results: int | None,
+        next_token: str | None,
+    ) -> tuple[list[Any], str | None]:
+        for record in records:
+            record.job.read()
+        ascending = (sort_by or {}).get("order") == "Ascending"
+        if ascending:
+            key: Callable[[Any], tuple[Any, ...]] = lambda r: (r.updated, r.sequence)  # noqa: E731
+        else:
+            key = lambda r: (-r.updated, -r.sequence)  # noqa: E731
+        direction = "a" if ascending else "d"
+        return self._page(records, key, f"{scope}:{direction}", max_results, next_token)
+
+    def delete_import(self, importId: str) -> dict[str, Any]:
+        record = self._import(importId)
+        job = record.job
+        if job.status == "Deleting":
+            return {"importId": importId, "importStatus": "Deleting"}
+        if not job.finished:
+            raise ServiceError(
+                "PreconditionFailedException",
+                f"The import {importId} is {job.status}; it can be deleted once it has finished.",
+            )
+
+        def gone(_: Job) -> None:
+            self.imports.pop(importId, None)
+            upload = self.uploads.pop(importId, None)
+            if upload is not None:
+                self.urls.remove(upload.key)
+
+        self.jobs.continue_with(job, RECORD_DELETION, on_success=gone)
+        return {"importId": importId, "importStatus": "Deleting"}
+
+    # -- exports -------------------------------------------------------------------------
+    def create_export(
+        self,
+        resourceSpecification: dict[str, Any],
+        fileFormat: str,
+        filePassword: str | None = None,
+    ) -> dict[str, Any]:
+        chosen = [name for name, value in resourceSpecification.items() if value is not None]
+        if len(chosen) != 1:
+            raise self.invalid(
+                "resourceSpecification must set exactly one of "
+                + ", ".join(EXPORT_SPECIFICATIONS)
+                + f"; it sets {len(chosen)}."
+            )
+        resource_type = EXPORT_SPECIFICATIONS[chosen[0]]
+        spec = resourceSpecification[chosen[0]]
+        expected = EXPORT_FORMATS[resource_type]
+        if fileFormat != expected:
+            raise self.invalid(
+                f"A {resource_type} export needs fileFormat {expected}; got {fileFormat}."
+            )
+        export_id = new_id()
+        files, name, bot_id, locale_id = self._export_files(resource_type, spec)
+        self._prune_records()
+        for other in self.exports.values():
+            if other.specification == {chosen[0]: spec} and not other.job.finished:
+                raise ServiceError(
+                    "ConflictException",
+                    f"Export {other.export_id} of this resource is still {other.job.status}.",
+                )
+        version = spec.get("botVersion", "")
+        stem = "_".join(part for part in (name, version, locale_id, export_id) if part)
+        key = f"exports/{stem}_{fileFormat}.zip"
+        holder: dict[str, ExportRecord] = {}
+        job = self._start(export_id, EXPORT, on_success=lambda _: self._publish(holder["export"]))
+        record = ExportRecord(
+            export_id=export_id,
+            resource_type=resource_type,
+            specification={chosen[0]: spec},
+            file_format=fileFormat,
+            password=filePassword,
+            job=job,
+            created=job.started_at,
+            archive_key=key,
+            bot_id=bot_id,
+            bot_version=spec.get("botVersion"),
+            locale_id=locale_id,
+            files=files,
+        )
+        holder["export"] = record
+        self.exports[export_id] = record
+        return self._export_data(record)
+
+    def _export_files(
+        self, resource_type: str, spec: dict[str, Any]
+    ) -> tuple[dict[str, bytes], str, str | None, str | None]:
+        """The archive's files, the resource's name, its bot id and locale id."""
+        if resource_type == "TestSet":
+            test_set = self.test_sets.get(spec["testSetId"])
+            if test_set is None:
+                raise self._missing(f"Test set {spec['testSetId']} does not exist.")
+            return {f"{test_set.name}.csv": test_set.source_csv}, test_set.name, None, None
+        if resource_type == "Bot":
+            bot = self._bot(spec["botId"])
+            self._draft(bot, spec["botVersion"])
+            return archive.bot_files(bot), bot.name, bot.bot_id, None
+        bot, locale = self._locale(spec["botId"], spec["botVersion"], spec["localeId"])
+        if resource_type == "BotLocale":
+            return archive.locale_files(bot, locale), bot.name, bot.bot_id, locale.locale_id
+        if locale.vocabulary is None:
+            raise self._missing(f"Locale {locale.locale_id} has no custom vocabulary to export.")
+        return archive.vocabulary_files(bot, locale), bot.name, bot.bot_id, locale.locale_id
+
+    def _publish(self, record: ExportRecord) -> None:
+        """The finished export's archive, at its download key (protected if asked)."""
+        assert record.files is not None
+        body = write_zip(record.files, record.password)
+        self.urls.put(record.archive_key, body, "application/zip")
+
+    def _export(self, export_id: str) -> ExportRecord:
+        self._prune_records()
+        record = self.exports.get(export_id)
+        if record is not None:
+            record.job.read()
+        record = self.exports.get(export_id)
+        if record is None:
+            raise self._missing(f"The export {export_id} does not exist.")
+        return record
+
+    def _export_data(self, record: ExportRecord, full: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "exportId": record.export_id,
+            "resourceSpecification": record.specification,
+            "fileFormat": record.file_format,
+            "exportStatus": record.job.status,
+            "creationDateTime": record.created,
+        }
+        if full:
+            data["lastUpdatedDateTime"] = record.updated
+        return data
+
+    def describe_export(self, exportId: str) -> dict[str, Any]:
+        record = self._export(exportId)
+        data = self._export_data(record, full=True)
+        job = record.job
+        if job.failed and job.failure_reason:
+            data["failureReasons"] = job.failure_reason.split("\n")
+        if job.status == "Completed":
+            data["downloadUrl"], _ = self.urls.mint_download(
+                self._bucket, self.region, record.archive_key, URL_TTL_SECONDS
+            )
+        return data
+
+    def list_exports(
+        self,
+        botId: str | None = None,
+        botVersion: str | None = None,
+        sortBy: dict[str, Any] | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        maxResults: int | None = None,
+        nextToken: str | None = None,
+        localeId: str | None = None,
+    ) -> dict[str, Any]:
+        self._prune_records()
+        records = self._records(self.exports.values(), botId, localeId)
+        if botVersion is not None:
+            records = [r for r in records if r.bot_version == botVersion]
+        records = self._filtered(
+            records, filters, {"ExportResourceType": lambda r: r.resource_type}
+        )
+        page, token = self._record_page(records, sortBy, "exports", maxResults, nextToken)
+        return {
+            "botId": botId,
+            "botVersion": botVersion,
+            "localeId": localeId,
+            "exportSummaries": [
+                {**self._export_data(record), "lastUpdatedDateTime": record.updated}
+                for record in page
+            ],
+            "nextToken": token,
+        }
+
+    def update_export(self, exportId: str, filePassword: str | None = None) -> dict[str, Any]:
+        record = self._export(exportId)
+        if record.job.status == "Deleting":
+            raise ServiceError("ConflictException", f"The export {exportId} is being deleted.")
+        record.password = filePassword
+        record.updated_at = clock.now()
+        if record.job.status == "Completed":
+            self._publish(record)
+        return self._export_data(record, full=True)
+
+    def delete_export(self, exportId: str) -> dict[str, Any]:
+        record = self._export(exportId)
+        job = record.job
+        if job.status == "Deleting":
+            return {"exportId": exportId, "exportStatus": "Deleting"}
+        if not job.finished:
+            raise ServiceError(
+                "PreconditionFailedException",
+                f"The export {exportId} is {job.status}; it can be deleted once it has finished.",
+            )
+
+        def gone(_: Job) -> None:
+            self.exports.pop(exportId, None)
+            self.urls.remove(record.archive_key)
+
+        self.jobs.continue_with(job, RECORD_DELETION, on_success=gone)
+        return {"exportId": exportId, "exportStatus": "Deleting"}
+
+    # -- what an import does when it completes ------------------------------------------
+    def _install_bot(self, plan: _ImportPlan, moment: float) -> str:
+        spec = plan.spec
+        imported = plan.bot
+        assert imported is not None
+        existing = self._bot_named(spec["botName"])
+        settings = dict(imported.settings)
+        for name in ("dataPrivacy", "idleSessionTTLInSeconds", "errorLogSettings"):
+            if spec.get(name) is not None:
+                settings[name] = spec[name]
+        settings["roleArn"] = spec["roleArn"]
+        settings.setdefault("idleSessionTTLInSeconds", DEFAULT_IDLE_TTL)
+        locales = {}
+        for locale_id, locale in imported.locales.items():
+            old = existing.locales.get(locale_id) if existing is not None else None
+            locales[locale_id] = _stamped(_keeping_ids(old, locale), moment)
+        if existing is not None:  # Overwrite: the DRAFT is replaced, the bot id kept
+            existing.settings = {**existing.settings, **settings}
+            existing.locales = locales
+            existing.updated = moment
+            if spec.get("botTags") is not None:
+                existing.tags = dict(spec["botTags"])
+            if spec.get("testBotAliasTags") is not None:
+                existing.test_alias_tags = dict(spec["testBotAliasTags"])
+            return existing.bot_id
+        bot = Bot(
+            bot_id=self._unused_bot_id(),
+            name=spec["botName"],
+            settings=settings,
+            tags=dict(spec.get("botTags") or {}),
+            test_alias_tags=dict(spec.get("testBotAliasTags") or {}),
+            locales=locales,
+            created=moment,
+            updated=moment,
+        )
+        self.bots[bot.bot_id] = bot
+        return bot.bot_id
+
+    def _install_locale(self, plan: _ImportPlan, moment: float) -> None:
+        bot = self.bots[plan.bot_id or ""]
+        imported = plan.locale
+        assert imported is not None and plan.locale_id is not None
+        settings = dict(imported.settings)
+        for name in LOCALE_SPEC_SETTINGS:
+            if plan.spec.get(name) is not None:
+                settings[name] = plan.spec[name]
+        imported.settings = settings
+        existing = bot.locales.get(plan.locale_id)
+        if existing is not None and plan.merge_strategy == "Append":
+            for intent in imported.intents.values():
+                if existing.intent_named(intent.name) is None:
+                    existing.intents[intent.intent_id] = _stamped_intent(intent, moment)
+            for slot_type in imported.slot_types.values():
+                if existing.slot_type_named(slot_type.name) is None:
+                    slot_type.created = slot_type.updated = moment
+                    existing.slot_types[slot_type.slot_type_id] = slot_type
+            if existing.vocabulary is None and imported.vocabulary is not None:
+                existing.vocabulary = imported.vocabulary
+            existing.updated = moment
+            locale = existing
+        else:
+            locale = _stamped(_keeping_ids(existing, imported), moment)
+            if existing is not None:
+                locale.created = existing.created
+                locale.job = existing.job
+            locale.locale_id = plan.locale_id
+            if FALLBACK_INTENT_ID not in locale.intents:
+                locale.intents[FALLBACK_INTENT_ID] = _fallback_intent(moment)
+            bot.locales[plan.locale_id] = locale
+        if locale.job is not None and locale.job.finished and locale.status != "NotBuilt":
+            self.jobs.continue_with(locale.job, LOCALE_EDITED)
+        bot.updated = moment
+
+    def _install_vocabulary(self, plan: _ImportPlan, moment: float) -> None:
+        locale = self.bots[plan.bot_id or ""].locales[plan.locale_id or ""]
+        assert plan.vocabulary is not None
+        created = locale.vocabulary.created if locale.vocabulary is not None else moment
+        plan.vocabulary.created, plan.vocabulary.updated = created, moment
+        locale.vocabulary = plan.vocabulary
+        locale.updated = moment
+
+    def _install_test_set(self, plan: _ImportPlan, moment: float) -> str:
+        spec = plan.spec
+        existing = next((t for t in self.test_sets.values() if t.name == spec["testSetName"]), None)
+        test_set = TestSet(
+            test_set_id=existing.test_set_id if existing else new_id(),
+            name=spec["testSetName"],
+            description=spec.get("description"),
+            modality=spec["modality"],
+            role_arn=spec["roleArn"],
+            storage_location=spec["storageLocation"],
+            num_turns=plan.num_turns,
+            source_csv=plan.test_set_csv,
+            tags=dict(spec.get("testSetTags") or {}),
+            created=existing.created if existing else moment,
+            updated=moment,
+        )
+        self.test_sets[test_set.test_set_id] = test_set
+        return test_set.test_set_id
+
+
+class _ImportPlan:
+    """One import: what its file holds (read as it starts) and what it does at the end."""
+
+    def __init__(
+        self, backend: LexModelsV2Backend, resource_type: str, spec: dict[str, Any], merge: str
+    ) -> None:
+        self.backend = backend
+        self.resource_type = resource_type
+        self.spec = spec
+        self.merge_strategy = merge
+        self.reasons: list[str] = []
+        self.bot: Bot | None = None
+        self.locale: Locale | None = None
+        self.vocabulary: Any = None
+        self.num_turns = 0
+        self.test_set_csv = b""
+        self.bot_id: str | None = None
+        self.locale_id: str | None = None
+        self.resource_name: str | None = (
+            spec.get("botName") or spec.get("testSetName") or spec.get("localeId")
+        )
+
+    def read_archive(self, body: bytes | None, password: str | None) -> None:
+        if body is None:
+            self.reasons = ["No file was uploaded to the upload URL of this import."]
+            return
+        try:
+            files = read_zip(body, password)
+            reader = archive.Reader(files, clock.now())
+            if self.resource_type == "Bot":
+                self.bot, _ = reader.bot()
+            elif self.resource_type == "BotLocale":
+                self.locale = reader.locale_archive(self.spec["localeId"])
+            else:
+                self.vocabulary = reader.vocabulary_archive()
+        except ArchiveError as problem:
+            self.reasons = [str(problem)]
+        except archive.ArchiveProblems as problems:
+            self.reasons = problems.reasons
+
+    def read_test_set(self, read: Callable[..., Any]) -> None:
+        location = self.spec["importInputLocation"]
+        url = f"s3://{location['s3BucketName']}/{location['s3Path']}"
+        try:
+            found = read(url, (".csv",))
+        except S3ReadError as problem:
+            self.reasons = [str(problem)]
+            return
+        if not found:
+            self.reasons = [f"No test set file was found at {url}."]
+            return
+        try:
+            self.num_turns = sum(test_set_file.count_turns(o.body, o.url) for o in found)
+        except test_set_file.TestSetProblems as problems:
+            self.reasons = problems.reasons
+            return
+        self.test_set_csv = found[0].body
+
+    def conflict(self, _: Job) -> str | None:
+        """The merge strategy's verdict against the state as the import completes."""
+        backend = self.backend
+        fail_on_conflict = self.merge_strategy == "FailOnConflict"
+        if self.resource_type == "Bot":
+            existing = backend._bot_named(self.spec["botName"])
+            if existing is not None and fail_on_conflict:
+                return (
+                    f"A bot named {self.spec['botName']} already exists (bot "
+                    f"{existing.bot_id}); with the merge strategy FailOnConflict nothing was "
+                    "imported."
+                )
+            if existing is None and len(backend.bots) >= backend.quota("bots"):
+                return f"The account already has {backend.quota('bots')} bots, the quota."
+            return None
+        if self.resource_type == "TestSet":
+            if fail_on_conflict and any(
+                t.name == self.spec["testSetName"] for t in backend.test_sets.values()
+            ):
+                return (
+                    f"A test set named {self.spec['testSetName']} already exists; with the "
+                    "merge strategy FailOnConflict nothing was imported."
+                )
+            return None
+        bot = backend.bots.get(self.bot_id or "")
+        if bot is None:
+            return f"Bot {self.bot_id} was deleted before the import completed."
+        locale = bot.locales.get(self.locale_id or "")
+        if self.resource_type == "CustomVocabulary":
+            if locale is None:
+                return f"Locale {self.locale_id} was deleted before the import completed."
+            if fail_on_conflict and locale.vocabulary is not None:
+                return (
+                    f"Locale {self.locale_id} of bot {bot.bot_id} already has a custom "
+                    "vocabulary; with the merge strategy FailOnConflict nothing was imported."
+                )
+            return None
+        if locale is not None and fail_on_conflict:
+            return (
+                f"Bot {bot.bot_id} already has the locale {self.locale_id}; with the merge "
+                "strategy FailOnConflict nothing was imported."
+            )
+        if locale is not None and self.merge_strategy == "Append":
+            assert self.locale is not None
+            added = [i for i in self.locale.intents.values() if locale.intent_named(i.name) is None]
+            limit = archive.intent_limit(locale.locale_id)
+            if len(locale.intents) + len(added) > limit:
+                return (
+                    f"Appending {len(added)} intents to locale {locale.locale_id} would give it "
+                    f"more than {limit} intents."
+                )
+        return None
+
+    def apply(self, record: ImportRecord, job: Job) -> None:
+        moment = job.updated_at
+        backend = self.backend
+        if self.resource_type == "Bot":
+            record.imported_resource_id = backend._install_bot(self, moment)
+        elif self.resource_type == "BotLocale":
+            backend._install_locale(self, moment)
+            record.imported_resource_id = self.locale_id
+        elif self.resource_type == "CustomVocabulary":
+            backend._install_vocabulary(self, moment)
+            record.imported_resource_id = self.locale_id
+        else:
+            record.imported_resource_id = backend._install_test_set(self, moment)
+        # The archive's content now belongs to the bot; the record keeps only its summary.
+        self.bot = self.locale = self.vocabulary = None
+
+
+# -- small pure helpers ----------------------------------------------------------------------
+def _name(resource: Any) -> str:
+    return str(resource.name)
+
+
+def _external_source(slot_type: SlotType) -> str:
+    return "S3" if slot_type.settings.get("externalSourceSetting") else ""
+
+
+def _slot_type_category(slot_type: SlotType) -> str:
+    settings = slot_type.settings
+    if settings.get("compositeSlotTypeSetting"):
+        return "Composite"
+    if settings.get("externalSourceSetting"):
+        return "ExternalGrammar"
+    if settings.get("parentSlotTypeSignature"):
+        return "Extended"
+    return "Custom"
+
+
+def _slot_type_id(locale: Locale, slot: Slot) -> str | None:
+    if slot.slot_type is None or slot.slot_type.startswith("AMAZON."):
+        return slot.slot_type  # built-in types are named by their signature
+    found = locale.slot_type_named(slot.slot_type)
+    return found.slot_type_id if found is not None else None
+
+
+def _fallback_intent(moment: float) -> Intent:
+    return Intent(
+        intent_id=FALLBACK_INTENT_ID,
+        name="FallbackIntent",
+        settings={
+            "description": "Default intent when no other intent matches",
+            "parentIntentSignature": FALLBACK_SIGNATURE,
+        },
+        slots={},
+        priorities=[],
+        created=moment,
+        updated=moment,
+    )
+
+
+def _build_problems(locale: Locale) -> str | None:
+    """Why a build fails (one reason per line), or None if the locale builds."""
+    reasons = []
+    custom = [i for i in locale.intents.values() if i.intent_id != FALLBACK_INTENT_ID]
+    if not custom:
+        reasons.append(
+            f"Locale {locale.locale_id} has no intents other than FallbackIntent; add an "
+            "intent with sample utterances before building."
+        )
+    for intent in custom:
+        if not intent.settings.get("parentIntentSignature") and not intent.settings.get(
+            "sampleUtterances"
+        ):
+            reasons.append(f"Intent {intent.name} has no sample utterances.")
+    return "\n".join(reasons) if reasons else None
+
+
+def _keeping_ids(old: Locale | None, new: Locale) -> Locale:
+    """``new``, with the ids of the intents, slots and slot types ``old`` has by name."""
+    if old is None:
+        return new
+    intents = {}
+    for intent in new.intents.values():
+        previous = old.intent_named(intent.name)
+        if previous is not None:
+            intent.intent_id = previous.intent_id
+            slots = {}
+            for slot in intent.slots.values():
+                kept = previous.slot_named(slot.name)
+                if kept is not None:
+                    slot.slot_id = kept.slot_id
+                slots[slot.slot_id] = slot
+            intent.slots = slots
+        intents[intent.intent_id] = intent
+    new.intents = intents
+    slot_types = {}
+    for slot_type in new.slot_types.values():
+        previous_type = old.slot_type_named(slot_type.name)
+        if previous_type is not None:
+            slot_type.slot_type_id = previous_type.slot_type_id
+        slot_types[slot_type.slot_type_id] = slot_type
+    new.slot_types = slot_types
+    return new
+
+
+def _stamped_intent(intent: Intent, moment: float) -> Intent:
+    intent.created = intent.updated = moment
+    for slot in intent.slots.values():
+        slot.created = slot.updated = moment
+    return intent
+
+
+def _stamped(locale: Locale, moment: float) -> Locale:
+    """Everything in an imported locale was created when the import completed."""
+    locale.created = locale.updated = moment
+    for intent in locale.intents.values():
+        _stamped_intent(intent, moment)
+    for slot_type in locale.slot_types.values():
+        slot_type.created = slot_type.updated = moment
+    if locale.vocabulary is not None:
+        locale.vocabulary.created = locale.vocabulary.updated = moment
+    return locale
