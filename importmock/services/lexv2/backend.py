@@ -1252,7 +1252,7 @@ class LexModelsV2Backend(Backend):
         locales = {}
         for locale_id, locale in imported.locales.items():
             old = existing.locales.get(locale_id) if existing is not None else None
-            locales[locale_id] = _stamped(_keeping_ids(old, locale), moment)
+            locales[locale_id] = _with_fallback(_stamped(_keeping_ids(old, locale), moment))
         if existing is not None:  # Overwrite: the DRAFT is replaced, the bot id kept
             existing.settings = {**existing.settings, **settings}
             existing.locales = locales
@@ -1303,9 +1303,7 @@ class LexModelsV2Backend(Backend):
                 locale.created = existing.created
                 locale.job = existing.job
             locale.locale_id = plan.locale_id
-            if FALLBACK_INTENT_ID not in locale.intents:
-                locale.intents[FALLBACK_INTENT_ID] = _fallback_intent(moment)
-            bot.locales[plan.locale_id] = locale
+            bot.locales[plan.locale_id] = _with_fallback(locale)
         if locale.job is not None and locale.job.finished and locale.status != "NotBuilt":
             self.jobs.continue_with(locale.job, LOCALE_EDITED)
         bot.updated = moment
@@ -1421,7 +1419,7 @@ class _ImportPlan:
                 )
             return None
         bot = backend.bots.get(self.bot_id or "")
-        if bot is None:
+        if bot is None or bot.status == "Deleting":
             return f"Bot {self.bot_id} was deleted before the import completed."
         locale = bot.locales.get(self.locale_id or "")
         if self.resource_type == "CustomVocabulary":
@@ -1506,6 +1504,13 @@ def _fallback_intent(moment: float) -> Intent:
         created=moment,
         updated=moment,
     )
+
+
+def _with_fallback(locale: Locale) -> Locale:
+    """Every locale has its FallbackIntent, even if the archive left it out."""
+    if FALLBACK_INTENT_ID not in locale.intents:
+        locale.intents[FALLBACK_INTENT_ID] = _fallback_intent(locale.updated)
+    return locale
 
 
 def _build_problems(locale: Locale) -> str | None:

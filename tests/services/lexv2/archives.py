@@ -54,8 +54,8 @@ def intent(name: str, utterances: list[str], slots: list[dict[str, Any]] | None 
         "identifier": name.upper()[:10].ljust(10, "X"),
         "description": f"{name} intent",
         "sampleUtterances": [{"utterance": u} for u in utterances],
-        **extra,
     }
+    body.update(extra)
     slots = slots or []
     if slots:
         body["slotPriorities"] = [
