@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
-import subprocess
-import sys
 import time
 import tracemalloc
 from typing import Any
+
+from measure import current_rss_mib, machine, peak_rss_mib, run_child
 
 HEADER = (
     "Id,ChannelType,Address,Location.Country,Demographic.Platform,"
@@ -44,21 +41,6 @@ def generate(count: int) -> bytes:
     return "".join(rows).encode()
 
 
-def _rss_mib() -> float:
-    # ru_maxrss is KiB on Linux, bytes on macOS.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def _current_rss_mib() -> float:
-    try:
-        with open("/proc/self/statm") as statm:
-            pages = int(statm.read().split()[1])
-        return pages * resource.getpagesize() / (1024 * 1024)
-    except OSError:
-        return _rss_mib()
-
-
 def child(count: int, trace: bool) -> dict[str, Any]:
     import boto3
 
@@ -68,7 +50,7 @@ def child(count: int, trace: bool) -> dict[str, Any]:
         client = boto3.client("pinpoint", region_name="us-east-1")
         app = client.create_app(CreateApplicationRequest={"Name": "bench"})
         app_id = app["ApplicationResponse"]["Id"]
-        baseline = _current_rss_mib()
+        baseline = current_rss_mib()
         if trace:
             tracemalloc.start()
         body = generate(count)
@@ -95,30 +77,15 @@ def child(count: int, trace: bool) -> dict[str, Any]:
         assert last["EndpointResponse"]["Address"]
         return {
             "seconds": elapsed,
-            "rss_peak_over_baseline_mib": _rss_mib() - baseline,
+            "rss_peak_over_baseline_mib": peak_rss_mib() - baseline,
             "traced_peak_mib": traced,
         }
 
 
-def run_child(count: int, trace: bool) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--endpoints", str(count), "--child"]
-    if trace:
-        command.append("--trace")
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
-def _machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} CPUs, {platform.machine()}, Python {sys.version.split()[0]}"
+def run(count: int, trace: bool) -> dict[str, Any]:
+    return run_child(
+        __file__, ["--endpoints", str(count), "--child"] + (["--trace"] if trace else [])
+    )
 
 
 def main() -> None:
@@ -131,9 +98,9 @@ def main() -> None:
         print(json.dumps(child(args.endpoints, args.trace)))
         return
     size_mib = len(generate(args.endpoints)) / (1024 * 1024)
-    timed = run_child(args.endpoints, trace=False)
-    traced = run_child(args.endpoints, trace=True)
-    print(f"machine: {_machine()}")
+    timed = run(args.endpoints, trace=False)
+    traced = run(args.endpoints, trace=True)
+    print(f"machine: {machine()}")
     print(f"Pinpoint import of {args.endpoints:,} endpoints ({size_mib:.1f} MiB CSV)")
     print(f"  time, CreateImportJob to endpoints readable: {timed['seconds']:.2f} s (target 3 s)")
     print(

@@ -1,0 +1,52 @@
+"""Measuring helpers shared by the import benchmarks: memory, the machine, child runs.
+
+Each import benchmark measures in fresh Python processes (one timed, one traced by
+tracemalloc), so one measurement neither warms nor bloats the other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+from typing import Any
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def current_rss_mib() -> float:
+    """This process's resident memory now (Linux), else its peak so far."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+        return pages * resource.getpagesize() / (1024 * 1024)
+    except OSError:
+        return peak_rss_mib()
+
+
+def run_child(script: str, arguments: list[str]) -> dict[str, Any]:
+    """Run ``script`` in a fresh interpreter; the JSON object its last line prints."""
+    command = [sys.executable, script, *arguments]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def machine() -> str:
+    """CPU model, CPU count, architecture and Python version."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} CPUs, {platform.machine()}, Python {sys.version.split()[0]}"
