@@ -1128,7 +1128,7 @@ class LexModelsV2Backend(Backend):
             test_set = self.test_sets.get(spec["testSetId"])
             if test_set is None:
                 raise self._missing(f"Test set {spec['testSetId']} does not exist.")
-            return {f"{test_set.name}.csv": test_set.source_csv}, test_set.name, None, None
+            return dict(test_set.files), test_set.name, None, None
         if resource_type == "Bot":
             bot = self._bot(spec["botId"])
             self._draft(bot, spec["botVersion"])
@@ -1327,7 +1327,7 @@ class LexModelsV2Backend(Backend):
             role_arn=spec["roleArn"],
             storage_location=spec["storageLocation"],
             num_turns=plan.num_turns,
-            source_csv=plan.test_set_csv,
+            files=plan.test_set_files,
             tags=dict(spec.get("testSetTags") or {}),
             created=existing.created if existing else moment,
             updated=moment,
@@ -1351,7 +1351,7 @@ class _ImportPlan:
         self.locale: Locale | None = None
         self.vocabulary: Any = None
         self.num_turns = 0
-        self.test_set_csv = b""
+        self.test_set_files: dict[str, bytes] = {}
         self.bot_id: str | None = None
         self.locale_id: str | None = None
         self.resource_name: str | None = (
@@ -1388,11 +1388,13 @@ class _ImportPlan:
             self.reasons = [f"No test set file was found at {url}."]
             return
         try:
-            self.num_turns = sum(test_set_file.count_turns(o.body, o.url) for o in found)
+            self.num_turns = sum(
+                test_set_file.count_turns(o.body, o.url, self.spec["modality"]) for o in found
+            )
         except test_set_file.TestSetProblems as problems:
             self.reasons = problems.reasons
             return
-        self.test_set_csv = found[0].body
+        self.test_set_files = {o.key.rsplit("/", 1)[-1]: o.body for o in found}
 
     def conflict(self, _: Job) -> str | None:
         """The merge strategy's verdict against the state as the import completes."""

@@ -200,7 +200,7 @@ class TestSet:
     role_arn: str
     storage_location: dict[str, Any]
     num_turns: int
-    source_csv: bytes
+    files: dict[str, bytes]  # the CSV files it was imported from, by name, for exports
     tags: dict[str, str]
     created: float
     updated: float

@@ -1,9 +1,10 @@
 """Test-set input files: the CSV of conversations the Lex test workbench imports from S3.
 
-A header row, then one turn per row. ``Source`` (User or Agent) and ``Input`` are required
-columns; ``Line #``, ``Conversation #``, ``Expected Output Intent`` and any further
-``Expected ...`` / ``Intent Input ...`` columns are kept as they are. Every turn counts in
-``numTurns``.
+A header row, then one turn per row. The source column is ``Source`` (or ``Conversation
+Participant``), User or Agent; a text test set needs an ``Input`` column, an audio test set
+an ``Expected Transcription`` column. ``Line #`` / ``Line Number``, ``Conversation #`` /
+``Conversation Number``, ``Expected Output Intent`` and the other workbench columns are
+kept as they are. Every row is a turn; the workbench imports at most 50,000.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import csv
 import io
 
-REQUIRED = ("Source", "Input")
+SOURCE_COLUMNS = ("Source", "Conversation Participant")
+INPUT_COLUMNS = {"Text": "Input", "Audio": "Expected Transcription"}
 SOURCES = ("User", "Agent")
-MAX_TURNS = 200_000
+MAX_TURNS = 50_000
 MAX_REASONS = 100
 
 
@@ -25,7 +27,7 @@ class TestSetProblems(ValueError):
         self.reasons = reasons[:MAX_REASONS]
 
 
-def count_turns(body: bytes, where: str) -> int:
+def count_turns(body: bytes, where: str, modality: str = "Text") -> int:
     """The number of turns in a test-set CSV, or TestSetProblems naming each bad row."""
     try:
         text = body.decode("utf-8-sig")
@@ -38,15 +40,16 @@ def count_turns(body: bytes, where: str) -> int:
         raise TestSetProblems([f"{where}: the file is empty; it needs a header row."]) from None
     except csv.Error as broken:
         raise TestSetProblems([f"{where}: the header cannot be read ({broken})."]) from None
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
+    source = next((header.index(name) for name in SOURCE_COLUMNS if name in header), None)
+    input_name = INPUT_COLUMNS[modality]
+    if source is None or input_name not in header:
         raise TestSetProblems(
             [
-                f"{where}: the header has no {' or '.join(missing)} column; a test set needs "
-                "Source and Input."
+                f"{where}: a {modality.lower()} test set needs a Source column and an "
+                f"{input_name} column; the header has {', '.join(header) or 'no columns'}."
             ]
         )
-    source, given = header.index("Source"), header.index("Input")
+    given = header.index(input_name)
     reasons = []
     turns = 0
     try:
@@ -56,10 +59,11 @@ def count_turns(body: bytes, where: str) -> int:
             cells += [""] * (len(header) - len(cells))
             if cells[source].strip() not in SOURCES:
                 reasons.append(
-                    f"{where} line {number}: Source must be User or Agent, not {cells[source]!r}."
+                    f"{where} line {number}: Source must be User or Agent, not "
+                    f"{cells[source]!r}."
                 )
             elif not cells[given].strip():
-                reasons.append(f"{where} line {number}: the Input is empty.")
+                reasons.append(f"{where} line {number}: the {input_name} is empty.")
             turns += 1
             if turns > MAX_TURNS:
                 reasons.append(f"{where}: a test set may have at most {MAX_TURNS} turns.")

@@ -53,7 +53,7 @@ class WisdomBackend(Backend):
     """Knowledge bases, content uploads, quick responses and their import jobs."""
 
     clients = ("wisdom", "qconnect")
-    lifecycles = (QUICK_RESPONSE_IMPORT, IMPORT_JOB_DELETION)
+    lifecycles = (QUICK_RESPONSE_IMPORT,)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
