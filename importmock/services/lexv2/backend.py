@@ -293,9 +293,7 @@ class LexModelsV2Backend(Backend):
             )
 
     def _bot_named(self, name: str) -> Bot | None:
-        for bot in list(self.bots.values()):
-            if bot.job is not None:
-                bot.job.read()
+        # Not a read of the bots: looking a name up moves nothing in `reads` mode.
         return next((bot for bot in self.bots.values() if bot.name == name), None)
 
     def _bot_data(self, bot: Bot) -> dict[str, Any]:
@@ -419,6 +417,10 @@ class LexModelsV2Backend(Backend):
     ) -> dict[str, Any]:
         bot = self._bot(botId)
         self._draft(bot, botVersion)
+        if bot.status == "Deleting":
+            raise ServiceError(
+                "PreconditionFailedException", f"Bot {botId} is Deleting; it takes no new locale."
+            )
         if localeId not in LOCALE_NAMES:
             raise self.invalid(
                 f"The locale {localeId} is not supported. Supported locales: "
@@ -878,6 +880,7 @@ class LexModelsV2Backend(Backend):
         mergeStrategy: str,
         filePassword: str | None = None,
     ) -> dict[str, Any]:
+        self._prune_records()
         chosen = [name for name, value in resourceSpecification.items() if value is not None]
         if len(chosen) != 1:
             raise self.invalid(
@@ -934,6 +937,7 @@ class LexModelsV2Backend(Backend):
             job=job,
             created=job.started_at,
             imported_resource_name=plan.resource_name,
+            failure_reasons=plan.reasons,
             bot_id=plan.bot_id,
             locale_id=plan.locale_id,
         )
@@ -947,11 +951,33 @@ class LexModelsV2Backend(Backend):
         }
 
     def _prune_records(self) -> None:
-        """Imports and exports are kept for 7 days after they were created."""
+        """Imports and exports are kept for 7 days after they were created; their files go
+        with them."""
         oldest = clock.now() - RECORD_RETENTION_SECONDS
-        for records in (self.imports, self.exports):
-            for record_id in [i for i, r in records.items() if r.created < oldest]:
-                del records[record_id]
+        for import_id in [i for i, r in self.imports.items() if r.created < oldest]:
+            self._forget_import(import_id)
+        for export_id in [i for i, r in self.exports.items() if r.created < oldest]:
+            self._forget_export(export_id)
+        for import_id in [i for i, u in self.uploads.items() if u.created < oldest]:
+            self._forget_import(import_id)  # an upload never started is forgotten too
+
+    def _forget_import(self, import_id: str) -> None:
+        self.imports.pop(import_id, None)
+        upload = self.uploads.pop(import_id, None)
+        if upload is not None:
+            self.urls.remove(upload.key)
+
+    def _forget_export(self, export_id: str) -> None:
+        record = self.exports.pop(export_id, None)
+        if record is not None:
+            self.urls.remove(record.archive_key)
+
+    def _live(self, records: dict[str, Any]) -> list[Any]:
+        """Every record still kept, each read first (a read may finish a deletion)."""
+        self._prune_records()
+        for record in list(records.values()):
+            record.job.read()
+        return list(records.values())
 
     def _import(self, import_id: str) -> ImportRecord:
         self._prune_records()
@@ -966,7 +992,13 @@ class LexModelsV2Backend(Backend):
     def describe_import(self, importId: str) -> dict[str, Any]:
         record = self._import(importId)
         job = record.job
-        reasons = job.failure_reason.split("\n") if job.failed and job.failure_reason else None
+        reasons = None
+        if job.failed and job.failure_reason:
+            # The archive check's reasons, unless fail_next or the completion check replaced
+            # them.
+            planned = record.failure_reasons
+            joined = "\n".join(planned)
+            reasons = planned if job.failure_reason == joined else [job.failure_reason]
         return compact(
             {
                 "importId": record.import_id,
@@ -991,8 +1023,7 @@ class LexModelsV2Backend(Backend):
         nextToken: str | None = None,
         localeId: str | None = None,
     ) -> dict[str, Any]:
-        self._prune_records()
-        records = self._records(self.imports.values(), botId, localeId)
+        records = self._records(self._live(self.imports), botId, localeId)
         records = self._filtered(
             records, filters, {"ImportResourceType": lambda r: r.resource_type}
         )
@@ -1037,8 +1068,6 @@ class LexModelsV2Backend(Backend):
         max_results: int | None,
         next_token: str | None,
     ) -> tuple[list[Any], str | None]:
-        for record in records:
-            record.job.read()
         ascending = (sort_by or {}).get("order") == "Ascending"
         if ascending:
             key: Callable[[Any], tuple[Any, ...]] = lambda r: (r.updated, r.sequence)  # noqa: E731
@@ -1058,13 +1087,9 @@ class LexModelsV2Backend(Backend):
                 f"The import {importId} is {job.status}; it can be deleted once it has finished.",
             )
 
-        def gone(_: Job) -> None:
-            self.imports.pop(importId, None)
-            upload = self.uploads.pop(importId, None)
-            if upload is not None:
-                self.urls.remove(upload.key)
-
-        self.jobs.continue_with(job, RECORD_DELETION, on_success=gone)
+        self.jobs.continue_with(
+            job, RECORD_DELETION, on_success=lambda _: self._forget_import(importId)
+        )
         return {"importId": importId, "importStatus": "Deleting"}
 
     # -- exports -------------------------------------------------------------------------
@@ -1092,7 +1117,7 @@ class LexModelsV2Backend(Backend):
         files, name, bot_id, locale_id = self._export_files(resource_type, spec)
         self._prune_records()
         for other in self.exports.values():
-            if other.specification == {chosen[0]: spec} and not other.job.finished:
+            if other.specification == {chosen[0]: spec} and other.job.status == "InProgress":
                 raise ServiceError(
                     "ConflictException",
                     f"Export {other.export_id} of this resource is still {other.job.status}.",
@@ -1190,8 +1215,7 @@ class LexModelsV2Backend(Backend):
         nextToken: str | None = None,
         localeId: str | None = None,
     ) -> dict[str, Any]:
-        self._prune_records()
-        records = self._records(self.exports.values(), botId, localeId)
+        records = self._records(self._live(self.exports), botId, localeId)
         if botVersion is not None:
             records = [r for r in records if r.bot_version == botVersion]
         records = self._filtered(
@@ -1230,11 +1254,9 @@ class LexModelsV2Backend(Backend):
                 f"The export {exportId} is {job.status}; it can be deleted once it has finished.",
             )
 
-        def gone(_: Job) -> None:
-            self.exports.pop(exportId, None)
-            self.urls.remove(record.archive_key)
-
-        self.jobs.continue_with(job, RECORD_DELETION, on_success=gone)
+        self.jobs.continue_with(
+            job, RECORD_DELETION, on_success=lambda _: self._forget_export(exportId)
+        )
         return {"exportId": exportId, "exportStatus": "Deleting"}
 
     # -- what an import does when it completes ------------------------------------------
@@ -1252,9 +1274,13 @@ class LexModelsV2Backend(Backend):
         locales = {}
         for locale_id, locale in imported.locales.items():
             old = existing.locales.get(locale_id) if existing is not None else None
-            locales[locale_id] = _with_fallback(_stamped(_keeping_ids(old, locale), moment))
+            replaced = _stamped(_keeping_ids(old, locale), moment)
+            locales[locale_id] = _with_fallback(_carried_over(old, replaced))
+        for locale in locales.values():
+            self._mark_edited(locale)
         if existing is not None:  # Overwrite: the DRAFT is replaced, the bot id kept
-            existing.settings = {**existing.settings, **settings}
+            kept = {k: v for k, v in existing.settings.items() if k in ("botType", "botMembers")}
+            existing.settings = {**kept, **settings}
             existing.locales = locales
             existing.updated = moment
             if spec.get("botTags") is not None:
@@ -1298,15 +1324,16 @@ class LexModelsV2Backend(Backend):
             existing.updated = moment
             locale = existing
         else:
-            locale = _stamped(_keeping_ids(existing, imported), moment)
-            if existing is not None:
-                locale.created = existing.created
-                locale.job = existing.job
+            locale = _carried_over(existing, _stamped(_keeping_ids(existing, imported), moment))
             locale.locale_id = plan.locale_id
             bot.locales[plan.locale_id] = _with_fallback(locale)
+        self._mark_edited(locale)
+        bot.updated = moment
+
+    def _mark_edited(self, locale: Locale) -> None:
+        """A built (or failed) locale whose definition changed is NotBuilt again."""
         if locale.job is not None and locale.job.finished and locale.status != "NotBuilt":
             self.jobs.continue_with(locale.job, LOCALE_EDITED)
-        bot.updated = moment
 
     def _install_vocabulary(self, plan: _ImportPlan, moment: float) -> None:
         locale = self.bots[plan.bot_id or ""].locales[plan.locale_id or ""]
@@ -1328,7 +1355,11 @@ class LexModelsV2Backend(Backend):
             storage_location=spec["storageLocation"],
             num_turns=plan.num_turns,
             files=plan.test_set_files,
-            tags=dict(spec.get("testSetTags") or {}),
+            tags=dict(
+                spec["testSetTags"]
+                if spec.get("testSetTags") is not None
+                else (existing.tags if existing else {})
+            ),
             created=existing.created if existing else moment,
             updated=moment,
         )
@@ -1433,6 +1464,11 @@ class _ImportPlan:
                     "vocabulary; with the merge strategy FailOnConflict nothing was imported."
                 )
             return None
+        if locale is not None and locale.job is not None and not locale.job.finished:
+            return (
+                f"Locale {self.locale_id} of bot {bot.bot_id} is {locale.status}; it can be "
+                "changed once that has finished."
+            )
         if locale is not None and fail_on_conflict:
             return (
                 f"Bot {bot.bot_id} already has the locale {self.locale_id}; with the merge "
@@ -1453,7 +1489,7 @@ class _ImportPlan:
         moment = job.updated_at
         backend = self.backend
         if self.resource_type == "Bot":
-            record.imported_resource_id = backend._install_bot(self, moment)
+            record.imported_resource_id = record.bot_id = backend._install_bot(self, moment)
         elif self.resource_type == "BotLocale":
             backend._install_locale(self, moment)
             record.imported_resource_id = self.locale_id
@@ -1557,6 +1593,15 @@ def _keeping_ids(old: Locale | None, new: Locale) -> Locale:
             slot_type.slot_type_id = previous_type.slot_type_id
         slot_types[slot_type.slot_type_id] = slot_type
     new.slot_types = slot_types
+    return new
+
+
+def _carried_over(old: Locale | None, new: Locale) -> Locale:
+    """What a replaced locale keeps: its creation time, status and last build time."""
+    if old is not None:
+        new.created = old.created
+        new.job = old.job
+        new.last_build_submitted = old.last_build_submitted
     return new
 
 

@@ -248,6 +248,7 @@ class ImportRecord:
     created: float
     imported_resource_id: str | None = None
     imported_resource_name: str | None = None
+    failure_reasons: list[str] = field(default_factory=list)  # what the archive check found
     bot_id: str | None = None
     locale_id: str | None = None
     sequence: int = field(default_factory=next_sequence)

@@ -59,8 +59,7 @@ def count_turns(body: bytes, where: str, modality: str = "Text") -> int:
             cells += [""] * (len(header) - len(cells))
             if cells[source].strip() not in SOURCES:
                 reasons.append(
-                    f"{where} line {number}: Source must be User or Agent, not "
-                    f"{cells[source]!r}."
+                    f"{where} line {number}: Source must be User or Agent, not {cells[source]!r}."
                 )
             elif not cells[given].strip():
                 reasons.append(f"{where} line {number}: the {input_name} is empty.")

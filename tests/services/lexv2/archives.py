@@ -47,8 +47,9 @@ def slot(name: str, slot_type: str, required: bool = True) -> dict[str, Any]:
     }
 
 
-def intent(name: str, utterances: list[str], slots: list[dict[str, Any]] | None = None,
-           **extra: Any) -> dict[str, Any]:
+def intent(
+    name: str, utterances: list[str], slots: list[dict[str, Any]] | None = None, **extra: Any
+) -> dict[str, Any]:
     body = {
         "name": name,
         "identifier": name.upper()[:10].ljust(10, "X"),
@@ -89,11 +90,17 @@ def pizza_locale(locale_id: str = "en_US") -> dict[str, Any]:
             intent(
                 "OrderPizza",
                 ["I want a pizza", "Order a {size} pizza with {crust} crust"],
-                [slot("size", "PizzaSize"), slot("crust", "CrustType"),
-                 slot("count", "AMAZON.Number", required=False)],
+                [
+                    slot("size", "PizzaSize"),
+                    slot("crust", "CrustType"),
+                    slot("count", "AMAZON.Number", required=False),
+                ],
             ),
-            intent("CheckStatus", ["Where is my order", "Order status {orderId}"],
-                   [slot("orderId", "AMAZON.AlphaNumeric")]),
+            intent(
+                "CheckStatus",
+                ["Where is my order", "Order status {orderId}"],
+                [slot("orderId", "AMAZON.AlphaNumeric")],
+            ),
             intent("Greeting", ["Hello", "Hi there"]),
             intent("FallbackIntent", [], parentIntentSignature="AMAZON.FallbackIntent"),
         ],
@@ -101,10 +108,12 @@ def pizza_locale(locale_id: str = "en_US") -> dict[str, Any]:
             slot_type("PizzaSize", ["small", "medium", "large"]),
             slot_type("CrustType", ["thin", "thick"]),
         ],
-        "vocabulary": {"customVocabularyItems": [
-            {"phrase": "margherita", "weight": 3},
-            {"phrase": "quattro formaggi", "displayAs": "Quattro Formaggi"},
-        ]},
+        "vocabulary": {
+            "customVocabularyItems": [
+                {"phrase": "margherita", "weight": 3},
+                {"phrase": "quattro formaggi", "displayAs": "Quattro Formaggi"},
+            ]
+        },
     }
 
 
@@ -122,8 +131,9 @@ def locale_files(root: str, locale: dict[str, Any]) -> dict[str, Any]:
     return files
 
 
-def bot_files(name: str = "PizzaBot", locales: dict[str, Any] | None = None,
-              **bot: Any) -> dict[str, Any]:
+def bot_files(
+    name: str = "PizzaBot", locales: dict[str, Any] | None = None, **bot: Any
+) -> dict[str, Any]:
     """The files of a Bot archive: manifest, Bot.json and each locale's subtree."""
     if locales is None:
         locales = {"en_US": pizza_locale("en_US"), "en_GB": pizza_locale("en_GB")}
@@ -143,8 +153,9 @@ def bot_files(name: str = "PizzaBot", locales: dict[str, Any] | None = None,
     return files
 
 
-def locale_archive_files(locale_id: str = "en_US", locale: dict[str, Any] | None = None,
-                         bot_name: str = "PizzaBot") -> dict[str, Any]:
+def locale_archive_files(
+    locale_id: str = "en_US", locale: dict[str, Any] | None = None, bot_name: str = "PizzaBot"
+) -> dict[str, Any]:
     files: dict[str, Any] = {"manifest.json": manifest("BotLocale")}
     files.update(locale_files(f"{bot_name}/BotLocales/{locale_id}/", locale or pizza_locale()))
     return files
@@ -155,15 +166,19 @@ def vocabulary_tsv(*rows: str, header: str = "phrase\tweight\tdisplayAs") -> dic
         "manifest.json": manifest("CustomVocabulary", "TSV"),
         "PizzaBot/BotLocales/en_US/CustomVocabulary/CustomVocabulary.tsv": "\n".join(
             [header, *rows]
-        ) + "\n",
+        )
+        + "\n",
     }
 
 
 def to_zip(files: dict[str, Any], password: str | None = None) -> bytes:
     """A zip of ``files``: dicts become JSON, str becomes UTF-8, bytes stay as they are."""
     encoded = {
-        name: json.dumps(body).encode() if isinstance(body, dict)
-        else body.encode() if isinstance(body, str) else body
+        name: json.dumps(body).encode()
+        if isinstance(body, dict)
+        else body.encode()
+        if isinstance(body, str)
+        else body
         for name, body in files.items()
     }
     if password is not None:
