@@ -540,3 +540,15 @@ def test_fail_next_fails_the_next_import_and_changes_nothing(m: Any, lex: Any) -
 
     assert (done["importStatus"], done["failureReasons"]) == ("Failed", ["Simulated outage."])
     assert lex.list_bots()["botSummaries"] == []
+
+
+def test_errors_carry_the_error_type_header_and_a_message_body(lex: Any) -> None:
+    with pytest.raises(lex.exceptions.ResourceNotFoundException) as raised:
+        lex.describe_import(importId="ABCDE12345")
+
+    response = raised.value.response
+    assert response["ResponseMetadata"]["HTTPHeaders"]["x-amzn-errortype"] == (
+        "ResourceNotFoundException"
+    )
+    assert response["message"] == "The import ABCDE12345 does not exist."
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 404
