@@ -8,6 +8,7 @@ import struct
 import zipfile
 from typing import Any
 
+import botocore.session
 import pytest
 
 from tests.services.lexv2.archives import (
@@ -31,6 +32,12 @@ from tests.services.lexv2.conftest import (
 )
 
 LOCALE = "PizzaBot/BotLocales/en_US"
+DESCRIPTION_MAX = (
+    botocore.session.get_session()
+    .get_service_model("lexv2-models")
+    .shape_for("Description")
+    .metadata["max"]
+)
 
 
 def failed_bot_import(m: Any, lex: Any, body: bytes | None, **extra: Any) -> list[str]:
@@ -150,12 +157,13 @@ def test_model_constraints_apply_to_archive_files(m: Any, lex: Any) -> None:
     locale = pizza_locale()
     bad_slot = slot("size", "PizzaSize")
     del bad_slot["valueElicitationSetting"]
-    long_text = "x" * 2001
+    limit = DESCRIPTION_MAX  # 2000 in current models, 200 in older ones
+    long_text = "x" * (limit + 1)
     locale["intents"] = [intent("Order", ["order"], [bad_slot], description=long_text)]
     reasons = failed_bot_import(m, lex, to_zip(bot_files(locales={"en_US": locale})))
     assert reasons == [
         f"{LOCALE}/Intents/Order/Intent.json: Value '{long_text}' at 'description' failed to "
-        "satisfy constraint: Member must have length less than or equal to 2000",
+        f"satisfy constraint: Member must have length less than or equal to {limit}",
         f"{LOCALE}/Intents/Order/Slots/size/Slot.json: Value null at 'valueElicitationSetting' "
         "failed to satisfy constraint: Member must not be null",
     ]

@@ -743,7 +743,6 @@ def _rich_locale() -> dict[str, Any]:
     """The pizza locale plus settings the plain one lacks: contexts, code hooks, an
     extended slot type with a regex filter, a multi-value obfuscated slot."""
     locale = pizza_locale("en_US")
-    locale["BotLocale.json"]["speechDetectionSensitivity"] = "HighNoiseTolerance"
     locale["intents"].append(
         intent(
             "Contextual",
@@ -779,7 +778,6 @@ def test_richer_settings_survive_the_round_trip(m: Any, lex: Any) -> None:
     expected = _definition(lex, original)
     us = expected["locales"]["en_US"]
     assert expected["bot"]["errorLogSettings"] == {"enabled": True}
-    assert us["settings"]["speechDetectionSensitivity"] == "HighNoiseTolerance"
     assert us["intents"]["Contextual"]["intent"]["outputContexts"] == [
         {"name": "ctxB", "timeToLiveInSeconds": 90, "turnsToLive": 5}
     ]
