@@ -17,9 +17,8 @@ from importmock.engine import clock
 from importmock.engine.backend import Backend, register
 from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, Lifecycle
-from importmock.engine.s3_objects import S3ReadError
 from importmock.services.lexv2 import archive
-from importmock.services.lexv2 import test_sets as test_set_file
+from importmock.services.lexv2.imports import ImportPlan
 from importmock.services.lexv2.locales import LOCALE_NAMES
 from importmock.services.lexv2.models import (
     BOT_CREATION,
@@ -27,13 +26,11 @@ from importmock.services.lexv2.models import (
     DRAFT,
     EXPORT,
     FALLBACK_INTENT_ID,
-    FALLBACK_SIGNATURE,
     IMPORT,
     LIFECYCLES,
     LOCALE_BUILD,
     LOCALE_CREATION,
     LOCALE_DELETION,
-    LOCALE_EDITED,
     RECORD_DELETION,
     Bot,
     ExportRecord,
@@ -45,14 +42,14 @@ from importmock.services.lexv2.models import (
     TestSet,
     Upload,
     compact,
+    fallback_intent,
     new_id,
 )
-from importmock.services.lexv2.zip_archives import ArchiveError, read_zip, write_zip
+from importmock.services.lexv2.zip_archives import write_zip
 
 URL_TTL_SECONDS = 5 * 60
 RECORD_RETENTION_SECONDS = 7 * 24 * 3600
 DEFAULT_PAGE_SIZE = 10
-DEFAULT_IDLE_TTL = 300
 SPECIFICATIONS = {
     "botImportSpecification": "Bot",
     "botLocaleImportSpecification": "BotLocale",
@@ -71,16 +68,6 @@ EXPORT_FORMATS = {
     "CustomVocabulary": "TSV",
     "TestSet": "CSV",
 }
-# Spec members of a locale import that win over the archive's BotLocale.json.
-LOCALE_SPEC_SETTINGS = (
-    "nluIntentConfidenceThreshold",
-    "voiceSettings",
-    "speechRecognitionSettings",
-    "speechDetectionSensitivity",
-    "unifiedSpeechSettings",
-    "audioFillerSettings",
-    "speakerDiarizationSettings",
-)
 
 
 def _descending(text: str) -> tuple[int, ...]:
@@ -245,14 +232,14 @@ class LexModelsV2Backend(Backend):
         botMembers: list[dict[str, Any]] | None = None,
         errorLogSettings: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        if self._bot_named(botName) is not None:
+        if self.bot_named(botName) is not None:
             raise ServiceError(
                 "ConflictException", f"A bot named {botName} already exists in this account."
             )
         self._check_bot_quota()
         now = clock.now()
         bot = Bot(
-            bot_id=self._unused_bot_id(),
+            bot_id=self.unused_bot_id(),
             name=botName,
             settings=compact(
                 {
@@ -279,7 +266,7 @@ class LexModelsV2Backend(Backend):
             "testBotAliasTags": bot.test_alias_tags or None,
         }
 
-    def _unused_bot_id(self) -> str:
+    def unused_bot_id(self) -> str:
         while True:
             bot_id = new_id()
             if bot_id not in self.bots:
@@ -292,7 +279,7 @@ class LexModelsV2Backend(Backend):
                 f"The account already has {self.quota('bots')} bots, the quota.",
             )
 
-    def _bot_named(self, name: str) -> Bot | None:
+    def bot_named(self, name: str) -> Bot | None:
         # Not a read of the bots: looking a name up moves nothing in `reads` mode.
         return next((bot for bot in self.bots.values() if bot.name == name), None)
 
@@ -338,7 +325,7 @@ class LexModelsV2Backend(Backend):
             raise ServiceError(
                 "PreconditionFailedException", f"Bot {botId} is {bot.status}; it cannot be updated."
             )
-        clash = self._bot_named(botName)
+        clash = self.bot_named(botName)
         if clash is not None and clash is not bot:
             raise ServiceError("ConflictException", f"A bot named {botName} already exists.")
         bot.name = botName
@@ -447,7 +434,7 @@ class LexModelsV2Backend(Backend):
             created=now,
             updated=now,
         )
-        locale.intents[FALLBACK_INTENT_ID] = _fallback_intent(now)
+        locale.intents[FALLBACK_INTENT_ID] = fallback_intent(now)
         locale.job = self._start(f"locale-{bot.bot_id}-{localeId}-{new_id()}", LOCALE_CREATION)
         bot.locales[localeId] = locale
         return compact(
@@ -905,7 +892,7 @@ class LexModelsV2Backend(Backend):
             raise ServiceError(
                 "ConflictException", f"The import {importId} has already been started."
             )
-        plan = _ImportPlan(self, resource_type, spec, mergeStrategy)
+        plan = ImportPlan(self, resource_type, spec, mergeStrategy)
         if resource_type in ("BotLocale", "CustomVocabulary"):
             bot = self._bot(spec["botId"])
             self._draft(bot, spec["botVersion"])
@@ -1259,248 +1246,6 @@ class LexModelsV2Backend(Backend):
         )
         return {"exportId": exportId, "exportStatus": "Deleting"}
 
-    # -- what an import does when it completes ------------------------------------------
-    def _install_bot(self, plan: _ImportPlan, moment: float) -> str:
-        spec = plan.spec
-        imported = plan.bot
-        assert imported is not None
-        existing = self._bot_named(spec["botName"])
-        settings = dict(imported.settings)
-        for name in ("dataPrivacy", "idleSessionTTLInSeconds", "errorLogSettings"):
-            if spec.get(name) is not None:
-                settings[name] = spec[name]
-        settings["roleArn"] = spec["roleArn"]
-        settings.setdefault("idleSessionTTLInSeconds", DEFAULT_IDLE_TTL)
-        locales = {}
-        for locale_id, locale in imported.locales.items():
-            old = existing.locales.get(locale_id) if existing is not None else None
-            replaced = _stamped(_keeping_ids(old, locale), moment)
-            locales[locale_id] = _with_fallback(_carried_over(old, replaced))
-        for locale in locales.values():
-            self._mark_edited(locale)
-        if existing is not None:  # Overwrite: the DRAFT is replaced, the bot id kept
-            kept = {k: v for k, v in existing.settings.items() if k in ("botType", "botMembers")}
-            existing.settings = {**kept, **settings}
-            existing.locales = locales
-            existing.updated = moment
-            if spec.get("botTags") is not None:
-                existing.tags = dict(spec["botTags"])
-            if spec.get("testBotAliasTags") is not None:
-                existing.test_alias_tags = dict(spec["testBotAliasTags"])
-            return existing.bot_id
-        bot = Bot(
-            bot_id=self._unused_bot_id(),
-            name=spec["botName"],
-            settings=settings,
-            tags=dict(spec.get("botTags") or {}),
-            test_alias_tags=dict(spec.get("testBotAliasTags") or {}),
-            locales=locales,
-            created=moment,
-            updated=moment,
-        )
-        self.bots[bot.bot_id] = bot
-        return bot.bot_id
-
-    def _install_locale(self, plan: _ImportPlan, moment: float) -> None:
-        bot = self.bots[plan.bot_id or ""]
-        imported = plan.locale
-        assert imported is not None and plan.locale_id is not None
-        settings = dict(imported.settings)
-        for name in LOCALE_SPEC_SETTINGS:
-            if plan.spec.get(name) is not None:
-                settings[name] = plan.spec[name]
-        imported.settings = settings
-        existing = bot.locales.get(plan.locale_id)
-        if existing is not None and plan.merge_strategy == "Append":
-            for intent in imported.intents.values():
-                if existing.intent_named(intent.name) is None:
-                    existing.intents[intent.intent_id] = _stamped_intent(intent, moment)
-            for slot_type in imported.slot_types.values():
-                if existing.slot_type_named(slot_type.name) is None:
-                    slot_type.created = slot_type.updated = moment
-                    existing.slot_types[slot_type.slot_type_id] = slot_type
-            if existing.vocabulary is None and imported.vocabulary is not None:
-                existing.vocabulary = imported.vocabulary
-            existing.updated = moment
-            locale = existing
-        else:
-            locale = _carried_over(existing, _stamped(_keeping_ids(existing, imported), moment))
-            locale.locale_id = plan.locale_id
-            bot.locales[plan.locale_id] = _with_fallback(locale)
-        self._mark_edited(locale)
-        bot.updated = moment
-
-    def _mark_edited(self, locale: Locale) -> None:
-        """A built (or failed) locale whose definition changed is NotBuilt again."""
-        if locale.job is not None and locale.job.finished and locale.status != "NotBuilt":
-            self.jobs.continue_with(locale.job, LOCALE_EDITED)
-
-    def _install_vocabulary(self, plan: _ImportPlan, moment: float) -> None:
-        locale = self.bots[plan.bot_id or ""].locales[plan.locale_id or ""]
-        assert plan.vocabulary is not None
-        created = locale.vocabulary.created if locale.vocabulary is not None else moment
-        plan.vocabulary.created, plan.vocabulary.updated = created, moment
-        locale.vocabulary = plan.vocabulary
-        locale.updated = moment
-
-    def _install_test_set(self, plan: _ImportPlan, moment: float) -> str:
-        spec = plan.spec
-        existing = next((t for t in self.test_sets.values() if t.name == spec["testSetName"]), None)
-        test_set = TestSet(
-            test_set_id=existing.test_set_id if existing else new_id(),
-            name=spec["testSetName"],
-            description=spec.get("description"),
-            modality=spec["modality"],
-            role_arn=spec["roleArn"],
-            storage_location=spec["storageLocation"],
-            num_turns=plan.num_turns,
-            files=plan.test_set_files,
-            tags=dict(
-                spec["testSetTags"]
-                if spec.get("testSetTags") is not None
-                else (existing.tags if existing else {})
-            ),
-            created=existing.created if existing else moment,
-            updated=moment,
-        )
-        self.test_sets[test_set.test_set_id] = test_set
-        return test_set.test_set_id
-
-
-class _ImportPlan:
-    """One import: what its file holds (read as it starts) and what it does at the end."""
-
-    def __init__(
-        self, backend: LexModelsV2Backend, resource_type: str, spec: dict[str, Any], merge: str
-    ) -> None:
-        self.backend = backend
-        self.resource_type = resource_type
-        self.spec = spec
-        self.merge_strategy = merge
-        self.reasons: list[str] = []
-        self.bot: Bot | None = None
-        self.locale: Locale | None = None
-        self.vocabulary: Any = None
-        self.num_turns = 0
-        self.test_set_files: dict[str, bytes] = {}
-        self.bot_id: str | None = None
-        self.locale_id: str | None = None
-        self.resource_name: str | None = (
-            spec.get("botName") or spec.get("testSetName") or spec.get("localeId")
-        )
-
-    def read_archive(self, body: bytes | None, password: str | None) -> None:
-        if body is None:
-            self.reasons = ["No file was uploaded to the upload URL of this import."]
-            return
-        try:
-            files = read_zip(body, password)
-            reader = archive.Reader(files, clock.now())
-            if self.resource_type == "Bot":
-                self.bot, _ = reader.bot()
-            elif self.resource_type == "BotLocale":
-                self.locale = reader.locale_archive(self.spec["localeId"])
-            else:
-                self.vocabulary = reader.vocabulary_archive()
-        except ArchiveError as problem:
-            self.reasons = [str(problem)]
-        except archive.ArchiveProblems as problems:
-            self.reasons = problems.reasons
-
-    def read_test_set(self, read: Callable[..., Any]) -> None:
-        location = self.spec["importInputLocation"]
-        url = f"s3://{location['s3BucketName']}/{location['s3Path']}"
-        try:
-            found = read(url, (".csv",))
-        except S3ReadError as problem:
-            self.reasons = [str(problem)]
-            return
-        if not found:
-            self.reasons = [f"No test set file was found at {url}."]
-            return
-        try:
-            self.num_turns = sum(
-                test_set_file.count_turns(o.body, o.url, self.spec["modality"]) for o in found
-            )
-        except test_set_file.TestSetProblems as problems:
-            self.reasons = problems.reasons
-            return
-        self.test_set_files = {o.key.rsplit("/", 1)[-1]: o.body for o in found}
-
-    def conflict(self, _: Job) -> str | None:
-        """The merge strategy's verdict against the state as the import completes."""
-        backend = self.backend
-        fail_on_conflict = self.merge_strategy == "FailOnConflict"
-        if self.resource_type == "Bot":
-            existing = backend._bot_named(self.spec["botName"])
-            if existing is not None and fail_on_conflict:
-                return (
-                    f"A bot named {self.spec['botName']} already exists (bot "
-                    f"{existing.bot_id}); with the merge strategy FailOnConflict nothing was "
-                    "imported."
-                )
-            if existing is None and len(backend.bots) >= backend.quota("bots"):
-                return f"The account already has {backend.quota('bots')} bots, the quota."
-            return None
-        if self.resource_type == "TestSet":
-            if fail_on_conflict and any(
-                t.name == self.spec["testSetName"] for t in backend.test_sets.values()
-            ):
-                return (
-                    f"A test set named {self.spec['testSetName']} already exists; with the "
-                    "merge strategy FailOnConflict nothing was imported."
-                )
-            return None
-        bot = backend.bots.get(self.bot_id or "")
-        if bot is None or bot.status == "Deleting":
-            return f"Bot {self.bot_id} was deleted before the import completed."
-        locale = bot.locales.get(self.locale_id or "")
-        if self.resource_type == "CustomVocabulary":
-            if locale is None:
-                return f"Locale {self.locale_id} was deleted before the import completed."
-            if fail_on_conflict and locale.vocabulary is not None:
-                return (
-                    f"Locale {self.locale_id} of bot {bot.bot_id} already has a custom "
-                    "vocabulary; with the merge strategy FailOnConflict nothing was imported."
-                )
-            return None
-        if locale is not None and locale.job is not None and not locale.job.finished:
-            return (
-                f"Locale {self.locale_id} of bot {bot.bot_id} is {locale.status}; it can be "
-                "changed once that has finished."
-            )
-        if locale is not None and fail_on_conflict:
-            return (
-                f"Bot {bot.bot_id} already has the locale {self.locale_id}; with the merge "
-                "strategy FailOnConflict nothing was imported."
-            )
-        if locale is not None and self.merge_strategy == "Append":
-            assert self.locale is not None
-            added = [i for i in self.locale.intents.values() if locale.intent_named(i.name) is None]
-            limit = archive.intent_limit(locale.locale_id)
-            if len(locale.intents) + len(added) > limit:
-                return (
-                    f"Appending {len(added)} intents to locale {locale.locale_id} would give it "
-                    f"more than {limit} intents."
-                )
-        return None
-
-    def apply(self, record: ImportRecord, job: Job) -> None:
-        moment = job.updated_at
-        backend = self.backend
-        if self.resource_type == "Bot":
-            record.imported_resource_id = record.bot_id = backend._install_bot(self, moment)
-        elif self.resource_type == "BotLocale":
-            backend._install_locale(self, moment)
-            record.imported_resource_id = self.locale_id
-        elif self.resource_type == "CustomVocabulary":
-            backend._install_vocabulary(self, moment)
-            record.imported_resource_id = self.locale_id
-        else:
-            record.imported_resource_id = backend._install_test_set(self, moment)
-        # The archive's content now belongs to the bot; the record keeps only its summary.
-        self.bot = self.locale = self.vocabulary = None
-
 
 # -- small pure helpers ----------------------------------------------------------------------
 def _name(resource: Any) -> str:
@@ -1529,28 +1274,6 @@ def _slot_type_id(locale: Locale, slot: Slot) -> str | None:
     return found.slot_type_id if found is not None else None
 
 
-def _fallback_intent(moment: float) -> Intent:
-    return Intent(
-        intent_id=FALLBACK_INTENT_ID,
-        name="FallbackIntent",
-        settings={
-            "description": "Default intent when no other intent matches",
-            "parentIntentSignature": FALLBACK_SIGNATURE,
-        },
-        slots={},
-        priorities=[],
-        created=moment,
-        updated=moment,
-    )
-
-
-def _with_fallback(locale: Locale) -> Locale:
-    """Every locale has its FallbackIntent, even if the archive left it out."""
-    if FALLBACK_INTENT_ID not in locale.intents:
-        locale.intents[FALLBACK_INTENT_ID] = _fallback_intent(locale.updated)
-    return locale
-
-
 def _build_problems(locale: Locale) -> str | None:
     """Why a build fails (one reason per line), or None if the locale builds."""
     reasons = []
@@ -1566,59 +1289,3 @@ def _build_problems(locale: Locale) -> str | None:
         ):
             reasons.append(f"Intent {intent.name} has no sample utterances.")
     return "\n".join(reasons) if reasons else None
-
-
-def _keeping_ids(old: Locale | None, new: Locale) -> Locale:
-    """``new``, with the ids of the intents, slots and slot types ``old`` has by name."""
-    if old is None:
-        return new
-    intents = {}
-    for intent in new.intents.values():
-        previous = old.intent_named(intent.name)
-        if previous is not None:
-            intent.intent_id = previous.intent_id
-            slots = {}
-            for slot in intent.slots.values():
-                kept = previous.slot_named(slot.name)
-                if kept is not None:
-                    slot.slot_id = kept.slot_id
-                slots[slot.slot_id] = slot
-            intent.slots = slots
-        intents[intent.intent_id] = intent
-    new.intents = intents
-    slot_types = {}
-    for slot_type in new.slot_types.values():
-        previous_type = old.slot_type_named(slot_type.name)
-        if previous_type is not None:
-            slot_type.slot_type_id = previous_type.slot_type_id
-        slot_types[slot_type.slot_type_id] = slot_type
-    new.slot_types = slot_types
-    return new
-
-
-def _carried_over(old: Locale | None, new: Locale) -> Locale:
-    """What a replaced locale keeps: its creation time, status and last build time."""
-    if old is not None:
-        new.created = old.created
-        new.job = old.job
-        new.last_build_submitted = old.last_build_submitted
-    return new
-
-
-def _stamped_intent(intent: Intent, moment: float) -> Intent:
-    intent.created = intent.updated = moment
-    for slot in intent.slots.values():
-        slot.created = slot.updated = moment
-    return intent
-
-
-def _stamped(locale: Locale, moment: float) -> Locale:
-    """Everything in an imported locale was created when the import completed."""
-    locale.created = locale.updated = moment
-    for intent in locale.intents.values():
-        _stamped_intent(intent, moment)
-    for slot_type in locale.slot_types.values():
-        slot_type.created = slot_type.updated = moment
-    if locale.vocabulary is not None:
-        locale.vocabulary.created = locale.vocabulary.updated = moment
-    return locale

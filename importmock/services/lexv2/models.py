@@ -278,3 +278,26 @@ class ExportRecord:
     @property
     def updated(self) -> float:
         return max(self.job.updated_at, self.updated_at or 0.0)
+
+
+def fallback_intent(moment: float) -> Intent:
+    """The FallbackIntent every locale has, with the id Lex gives it."""
+    return Intent(
+        intent_id=FALLBACK_INTENT_ID,
+        name="FallbackIntent",
+        settings={
+            "description": "Default intent when no other intent matches",
+            "parentIntentSignature": FALLBACK_SIGNATURE,
+        },
+        slots={},
+        priorities=[],
+        created=moment,
+        updated=moment,
+    )
+
+
+def with_fallback(locale: Locale) -> Locale:
+    """Every locale has its FallbackIntent, even if the archive left it out."""
+    if FALLBACK_INTENT_ID not in locale.intents:
+        locale.intents[FALLBACK_INTENT_ID] = fallback_intent(locale.updated)
+    return locale
