@@ -87,6 +87,11 @@ def _violations(operation: str, params: dict[str, Any]) -> list[str]:
     return validator.violations(params) if validator is not None else []
 
 
+def _in_locale(locale_id: str, **members: Any) -> dict[str, Any]:
+    """The members of a request about a DRAFT locale, with ids the archive cannot know."""
+    return {"botId": _PLACEHOLDER_ID, "botVersion": "DRAFT", "localeId": locale_id, **members}
+
+
 # -- reading -------------------------------------------------------------------------------
 @dataclass
 class Reader:
@@ -99,6 +104,11 @@ class Reader:
 
     def problem(self, path: str, reason: str) -> None:
         self.reasons.append(f"{path}: {reason}")
+
+    def check_against(self, path: str, operation: str, params: dict[str, Any]) -> None:
+        """The model's constraints for ``operation``, applied to a file's members."""
+        for problem in _violations(operation, params):
+            self.problem(path, problem)
 
     def check(self) -> None:
         if self.reasons:
@@ -169,7 +179,9 @@ class Reader:
         folder = path.split("/")[0]
         data = self.json(path) or {}
         settings = _pick(data, BOT_MEMBERS)
-        problems = _violations(
+        # The request's own members stand in for those the archive does not carry.
+        self.check_against(
+            path,
             "CreateBot",
             {
                 "botName": "placeholder",
@@ -179,8 +191,6 @@ class Reader:
                 **settings,
             },
         )
-        for problem in problems:
-            self.problem(path, problem)
         locales = {}
         for locale_path in sorted(
             name
@@ -230,11 +240,7 @@ class Reader:
             # Exported BotLocale.json files call it nluConfidenceThreshold.
             threshold = data.get("nluConfidenceThreshold")
             settings["nluIntentConfidenceThreshold"] = 0.4 if threshold is None else threshold
-        for problem in _violations(
-            "CreateBotLocale",
-            {"botId": _PLACEHOLDER_ID, "botVersion": "DRAFT", "localeId": locale_id, **settings},
-        ):
-            self.problem(path, problem)
+        self.check_against(path, "CreateBotLocale", _in_locale(locale_id, **settings))
         slot_types: dict[str, SlotType] = {}
         for type_path in self._children(prefix + "SlotTypes/", "SlotType.json"):
             slot_type = self.slot_type(type_path, locale_id)
@@ -306,17 +312,11 @@ class Reader:
             return None
         name = self._name(path, data, "slot type")
         settings = _pick(data, SLOT_TYPE_MEMBERS())
-        for problem in _violations(
+        self.check_against(
+            path,
             "CreateSlotType",
-            {
-                "slotTypeName": name or "placeholder",
-                "botId": _PLACEHOLDER_ID,
-                "botVersion": "DRAFT",
-                "localeId": locale_id,
-                **settings,
-            },
-        ):
-            self.problem(path, problem)
+            _in_locale(locale_id, slotTypeName=name or "placeholder", **settings),
+        )
         if name is None:
             return None
         return SlotType(new_id(), name, settings, self.now, self.now)
@@ -327,17 +327,11 @@ class Reader:
             return None
         name = self._name(path, data, "intent")
         settings = _pick(data, INTENT_MEMBERS())
-        for problem in _violations(
+        self.check_against(
+            path,
             "CreateIntent",
-            {
-                "intentName": name or "placeholder",
-                "botId": _PLACEHOLDER_ID,
-                "botVersion": "DRAFT",
-                "localeId": locale_id,
-                **settings,
-            },
-        ):
-            self.problem(path, problem)
+            _in_locale(locale_id, intentName=name or "placeholder", **settings),
+        )
         folder = posixpath.dirname(path)
         slots: dict[str, Slot] = {}
         for slot_path in self._children(folder + "/Slots/", "Slot.json"):
@@ -403,18 +397,13 @@ class Reader:
                 f"the slot type {type_name!r} is neither a slot type of this locale in the "
                 "archive nor a built-in AMAZON.* type.",
             )
-        for problem in _violations(
+        self.check_against(
+            path,
             "CreateSlot",
-            {
-                "slotName": name or "placeholder",
-                "botId": _PLACEHOLDER_ID,
-                "botVersion": "DRAFT",
-                "localeId": locale_id,
-                "intentId": _PLACEHOLDER_ID,
-                **settings,
-            },
-        ):
-            self.problem(path, problem)
+            _in_locale(
+                locale_id, slotName=name or "placeholder", intentId=_PLACEHOLDER_ID, **settings
+            ),
+        )
         if name is None:
             return None
         return Slot(

@@ -868,15 +868,8 @@ class LexModelsV2Backend(Backend):
         filePassword: str | None = None,
     ) -> dict[str, Any]:
         self._prune_records()
-        chosen = [name for name, value in resourceSpecification.items() if value is not None]
-        if len(chosen) != 1:
-            raise self.invalid(
-                "resourceSpecification must set exactly one of "
-                + ", ".join(SPECIFICATIONS)
-                + f"; it sets {len(chosen)}."
-            )
-        resource_type = SPECIFICATIONS[chosen[0]]
-        spec = resourceSpecification[chosen[0]]
+        member, spec = self._one_member(resourceSpecification, SPECIFICATIONS)
+        resource_type = SPECIFICATIONS[member]
         if mergeStrategy == "Append" and resource_type != "BotLocale":
             raise self.invalid(
                 f"The merge strategy Append is only for bot locale imports; this is a "
@@ -919,7 +912,7 @@ class LexModelsV2Backend(Backend):
         record["import"] = ImportRecord(
             import_id=importId,
             resource_type=resource_type,
-            specification={chosen[0]: spec},
+            specification={member: spec},
             merge_strategy=mergeStrategy,
             job=job,
             created=job.started_at,
@@ -966,14 +959,46 @@ class LexModelsV2Backend(Backend):
             record.job.read()
         return list(records.values())
 
-    def _import(self, import_id: str) -> ImportRecord:
+    def _one_member(
+        self, specification: dict[str, Any], names: dict[str, str]
+    ) -> tuple[str, dict[str, Any]]:
+        """The one member a ``resourceSpecification`` sets, and its value."""
+        chosen = [name for name, value in specification.items() if value is not None]
+        if len(chosen) != 1:
+            raise self.invalid(
+                "resourceSpecification must set exactly one of "
+                + ", ".join(names)
+                + f"; it sets {len(chosen)}."
+            )
+        return chosen[0], specification[chosen[0]]
+
+    def _record(self, records: dict[str, Any], record_id: str, noun: str) -> Any:
+        """An import or export by id, read (which may finish its deletion) if it is kept."""
         self._prune_records()
-        record = self.imports.get(import_id)
+        record = records.get(record_id)
         if record is not None:
             record.job.read()
-        record = self.imports.get(import_id)
+        record = records.get(record_id)
         if record is None:
-            raise self._missing(f"The import {import_id} does not exist.")
+            raise self._missing(f"The {noun} {record_id} does not exist.")
+        return record
+
+    def _delete_record(self, record: Any, record_id: str, forget: Callable[[str], None]) -> str:
+        """Start deleting a finished import or export; its status (Deleting)."""
+        job = record.job
+        if job.status != "Deleting":
+            if not job.finished:
+                noun = "import" if isinstance(record, ImportRecord) else "export"
+                raise ServiceError(
+                    "PreconditionFailedException",
+                    f"The {noun} {record_id} is {job.status}; it can be deleted once it has "
+                    "finished.",
+                )
+            self.jobs.continue_with(job, RECORD_DELETION, on_success=lambda _: forget(record_id))
+        return "Deleting"
+
+    def _import(self, import_id: str) -> ImportRecord:
+        record: ImportRecord = self._record(self.imports, import_id, "import")
         return record
 
     def describe_import(self, importId: str) -> dict[str, Any]:
@@ -1065,19 +1090,8 @@ class LexModelsV2Backend(Backend):
 
     def delete_import(self, importId: str) -> dict[str, Any]:
         record = self._import(importId)
-        job = record.job
-        if job.status == "Deleting":
-            return {"importId": importId, "importStatus": "Deleting"}
-        if not job.finished:
-            raise ServiceError(
-                "PreconditionFailedException",
-                f"The import {importId} is {job.status}; it can be deleted once it has finished.",
-            )
-
-        self.jobs.continue_with(
-            job, RECORD_DELETION, on_success=lambda _: self._forget_import(importId)
-        )
-        return {"importId": importId, "importStatus": "Deleting"}
+        status = self._delete_record(record, importId, self._forget_import)
+        return {"importId": importId, "importStatus": status}
 
     # -- exports -------------------------------------------------------------------------
     def create_export(
@@ -1086,15 +1100,8 @@ class LexModelsV2Backend(Backend):
         fileFormat: str,
         filePassword: str | None = None,
     ) -> dict[str, Any]:
-        chosen = [name for name, value in resourceSpecification.items() if value is not None]
-        if len(chosen) != 1:
-            raise self.invalid(
-                "resourceSpecification must set exactly one of "
-                + ", ".join(EXPORT_SPECIFICATIONS)
-                + f"; it sets {len(chosen)}."
-            )
-        resource_type = EXPORT_SPECIFICATIONS[chosen[0]]
-        spec = resourceSpecification[chosen[0]]
+        member, spec = self._one_member(resourceSpecification, EXPORT_SPECIFICATIONS)
+        resource_type = EXPORT_SPECIFICATIONS[member]
         expected = EXPORT_FORMATS[resource_type]
         if fileFormat != expected:
             raise self.invalid(
@@ -1104,7 +1111,7 @@ class LexModelsV2Backend(Backend):
         files, name, bot_id, locale_id = self._export_files(resource_type, spec)
         self._prune_records()
         for other in self.exports.values():
-            if other.specification == {chosen[0]: spec} and other.job.status == "InProgress":
+            if other.specification == {member: spec} and other.job.status == "InProgress":
                 raise ServiceError(
                     "ConflictException",
                     f"Export {other.export_id} of this resource is still {other.job.status}.",
@@ -1117,7 +1124,7 @@ class LexModelsV2Backend(Backend):
         record = ExportRecord(
             export_id=export_id,
             resource_type=resource_type,
-            specification={chosen[0]: spec},
+            specification={member: spec},
             file_format=fileFormat,
             password=filePassword,
             job=job,
@@ -1159,13 +1166,7 @@ class LexModelsV2Backend(Backend):
         self.urls.put(record.archive_key, body, "application/zip")
 
     def _export(self, export_id: str) -> ExportRecord:
-        self._prune_records()
-        record = self.exports.get(export_id)
-        if record is not None:
-            record.job.read()
-        record = self.exports.get(export_id)
-        if record is None:
-            raise self._missing(f"The export {export_id} does not exist.")
+        record: ExportRecord = self._record(self.exports, export_id, "export")
         return record
 
     def _export_data(self, record: ExportRecord, full: bool = False) -> dict[str, Any]:
@@ -1232,19 +1233,8 @@ class LexModelsV2Backend(Backend):
 
     def delete_export(self, exportId: str) -> dict[str, Any]:
         record = self._export(exportId)
-        job = record.job
-        if job.status == "Deleting":
-            return {"exportId": exportId, "exportStatus": "Deleting"}
-        if not job.finished:
-            raise ServiceError(
-                "PreconditionFailedException",
-                f"The export {exportId} is {job.status}; it can be deleted once it has finished.",
-            )
-
-        self.jobs.continue_with(
-            job, RECORD_DELETION, on_success=lambda _: self._forget_export(exportId)
-        )
-        return {"exportId": exportId, "exportStatus": "Deleting"}
+        status = self._delete_record(record, exportId, self._forget_export)
+        return {"exportId": exportId, "exportStatus": status}
 
 
 # -- small pure helpers ----------------------------------------------------------------------
