@@ -11,6 +11,10 @@ internals. They only work while a mock is active (decorator, context manager or 
 - ``start_import(client, kb_id, text, **kw) -> importJob dict``: upload + StartImportJob.
 - ``csv_text(header, *rows) -> str``: an RFC 4180 CSV (quoting as needed, CRLF line ends).
 - ``error_of(client_error) -> (code, message, HTTP status)``.
+- ``session_client(service, region="us-east-1", **kw)``: a client from one boto3 Session
+  shared by the whole run (models load once).
+- ``both_mocks(moto_outside)``: moto's ``mock_aws`` and ``mock_imports`` nested either way;
+  yields the controller.
 
 Test modules import them with ``from tests.helpers import make_kb, upload_csv``.
 """
@@ -20,7 +24,8 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import boto3
@@ -85,3 +90,30 @@ def error_of(error: ClientError) -> tuple[str, str, int]:
         response["Error"]["Message"],
         response["ResponseMetadata"]["HTTPStatusCode"],
     )
+
+
+_SESSION: list[boto3.session.Session] = []
+
+
+def session_client(service: str, region: str = REGION, **kwargs: Any) -> Any:
+    """A real boto3 client from one boto3 Session shared by the run (models load once)."""
+    if not _SESSION:
+        _SESSION.append(boto3.session.Session())
+    return _SESSION[0].client(service, region_name=region, **kwargs)
+
+
+@contextmanager
+def both_mocks(moto_outside: bool) -> Iterator[Any]:
+    """moto's mock_aws and mock_imports, nested either way; yields the controller."""
+    from moto import mock_aws
+
+    from importmock import mock_imports
+
+    with ExitStack() as stack:
+        if moto_outside:
+            stack.enter_context(mock_aws())
+            controller = stack.enter_context(mock_imports())
+        else:
+            controller = stack.enter_context(mock_imports())
+            stack.enter_context(mock_aws())
+        yield controller

@@ -12,23 +12,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 import requests
 
 from tests.helpers import REGION, error_of  # noqa: F401
+from tests.helpers import session_client as shared_client
 from tests.services.lexv2.archives import ROLE, bot_files, to_zip
 
 ACCOUNT = "123456789012"
 LEX_ID = r"[0-9A-Z]{10}"
-_SESSION: list[boto3.session.Session] = []
 
 
 def session_client(service: str = "lexv2-models", region: str = REGION, **kwargs: Any) -> Any:
-    """A real boto3 client from one shared boto3 Session (models load once per run)."""
-    if not _SESSION:
-        _SESSION.append(boto3.session.Session())
-    return _SESSION[0].client(service, region_name=region, **kwargs)
+    """A client from the run's shared boto3 Session (see ``tests.helpers``)."""
+    return shared_client(service, region, **kwargs)
 
 
 @pytest.fixture

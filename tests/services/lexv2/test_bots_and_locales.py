@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import boto3
@@ -14,10 +12,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import WaiterError
 from freezegun import freeze_time
-from moto import mock_aws
 
-from importmock import mock_imports
-from tests.helpers import csv_text, error_of
+from tests.helpers import both_mocks, csv_text, error_of
 from tests.services.lexv2.archives import (
     ROLE,
     bot_files,
@@ -958,19 +954,6 @@ def test_a_missing_test_set_file_fails_the_import(m: Any, lex: Any) -> None:
     no_bucket = run_import(m, lex, None, suite_spec("NoBucket", bucket="no-such-bucket"))
     assert no_bucket["failureReasons"] == ["The bucket no-such-bucket does not exist."]
     assert lex.list_test_sets()["testSets"] == []
-
-
-@contextmanager
-def both_mocks(moto_outside: bool) -> Iterator[Any]:
-    """moto's mock_aws and mock_imports, nested either way; yields the controller."""
-    with ExitStack() as stack:
-        if moto_outside:
-            stack.enter_context(mock_aws())
-            controller = stack.enter_context(mock_imports())
-        else:
-            controller = stack.enter_context(mock_imports())
-            stack.enter_context(mock_aws())
-        yield controller
 
 
 @pytest.mark.parametrize("moto_outside", [True, False], ids=["moto-outside", "moto-inside"])

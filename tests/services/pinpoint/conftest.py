@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.helpers import REGION, csv_text, error_of  # noqa: F401
+from tests.helpers import session_client as shared_client
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/pinpoint-import"
@@ -35,14 +35,10 @@ SUCCESS_PATH = [
 FAILURE_PATH = [*SUCCESS_PATH[:4], "FAILING", "FAILED"]
 TERMINAL = ("COMPLETED", "FAILED")
 
-_SESSION: list[boto3.session.Session] = []
-
 
 def session_client(service: str = "pinpoint", region: str = REGION, **kwargs: Any) -> Any:
-    """A real boto3 client from one shared boto3 Session (models load once per run)."""
-    if not _SESSION:
-        _SESSION.append(boto3.session.Session())
-    return _SESSION[0].client(service, region_name=region, **kwargs)
+    """A client from the run's shared boto3 Session (see ``tests.helpers``)."""
+    return shared_client(service, region, **kwargs)
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import boto3
@@ -12,6 +10,7 @@ import pytest
 from moto import mock_aws
 
 from importmock import mock_imports
+from tests.helpers import both_mocks
 
 from .conftest import (
     BUCKET,
@@ -27,19 +26,6 @@ from .conftest import (
 
 EMAIL_CSV = csv_text(["Id", "ChannelType", "Address"], ["csv-1", "EMAIL", "a@example.com"])
 SMS_JSON = '{"Id": "json-1", "ChannelType": "SMS", "Address": "+14255550100"}\n'
-
-
-@contextmanager
-def both_mocks(moto_outside: bool) -> Iterator[Any]:
-    """moto's mock_aws and mock_imports, nested either way; yields the controller."""
-    with ExitStack() as stack:
-        if moto_outside:
-            stack.enter_context(mock_aws())
-            controller = stack.enter_context(mock_imports())
-        else:
-            controller = stack.enter_context(mock_imports())
-            stack.enter_context(mock_aws())
-        yield controller
 
 
 @pytest.mark.parametrize("moto_outside", [True, False], ids=["moto-outside", "moto-inside"])

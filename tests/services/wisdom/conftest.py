@@ -20,7 +20,6 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-import boto3
 import pytest
 import requests
 
@@ -33,6 +32,7 @@ from tests.helpers import (  # noqa: F401
     start_import,
     upload_csv,
 )
+from tests.helpers import session_client as shared_client
 
 SERVICES = ("qconnect", "wisdom")
 ACCOUNT = "123456789012"
@@ -49,20 +49,9 @@ def service(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-_SESSION: list[boto3.session.Session] = []
-
-
 def session_client(service: str = "qconnect", region: str = REGION, **kwargs: Any) -> Any:
-    """A real boto3 client made from one shared boto3 Session.
-
-    Same client as ``make_client`` gives, but the service models are loaded once per test
-    run instead of once per test (importmock resets boto3's default session whenever a
-    mock starts, and a fresh session costs ~50-150 ms to load the qconnect model), which
-    keeps this package's few hundred tests fast. Call it while a mock is active.
-    """
-    if not _SESSION:
-        _SESSION.append(boto3.session.Session())
-    return _SESSION[0].client(service, region_name=region, **kwargs)
+    """A client from the run's shared boto3 Session (see ``tests.helpers``)."""
+    return shared_client(service, region, **kwargs)
 
 
 @pytest.fixture
