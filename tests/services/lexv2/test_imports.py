@@ -552,3 +552,22 @@ def test_errors_carry_the_error_type_header_and_a_message_body(lex: Any) -> None
     )
     assert response["message"] == "The import ABCDE12345 does not exist."
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_in_time_mode_a_clash_found_at_completion_fails_the_import_then() -> None:
+    with freeze_time("2026-03-01 12:00:00") as frozen, mock_imports(progression="time"):
+        lex = session_client()
+        import_id = start(lex, to_zip(bot_files()), bot_spec("Clash"))["importId"]
+        frozen.tick(timedelta(seconds=1))
+        create_bot(lex, "Clash")  # created while the import runs
+        frozen.tick(timedelta(seconds=1))
+        assert describe(lex, import_id)["importStatus"] == "InProgress"
+
+        frozen.tick(timedelta(seconds=5))
+        done = describe(lex, import_id)
+
+        assert done["importStatus"] == "Failed"
+        assert done["failureReasons"][0].startswith("A bot named Clash already exists")
+        # The failure is stamped when the import's stage ended (3 s), not when it was read.
+        assert (done["lastUpdatedDateTime"] - done["creationDateTime"]) == timedelta(seconds=3)
+        assert [b["botName"] for b in lex.list_bots()["botSummaries"]] == ["Clash"]
