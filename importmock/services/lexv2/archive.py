@@ -67,18 +67,29 @@ class ArchiveProblems(Exception):
         self.reasons = reasons[:MAX_REASONS]
 
 
+# What a Create* request names its resource and its parents with; an archive's JSON file
+# carries the request's other members, the resource's settings.
+_NOT_SETTINGS = frozenset(
+    {
+        "botId",
+        "botVersion",
+        "localeId",
+        "intentId",
+        "intentName",
+        "slotName",
+        "slotTypeId",
+        "slotTypeName",
+    }
+)
+
+
 @cache
-def _settings_members(operation: str, exclude: frozenset[str]) -> tuple[str, ...]:
+def _settings_members(operation: str) -> tuple[str, ...]:
     """The members of a Create* request that an archive's JSON file may carry."""
     shape = spec_for_client("lexv2-models").operation(operation).model.input_shape
-    return tuple(name for name in shape.members if name not in exclude)
+    return tuple(name for name in shape.members if name not in _NOT_SETTINGS)
 
 
-_IDS = frozenset({"botId", "botVersion", "localeId", "intentId"})
-INTENT_MEMBERS = lambda: _settings_members("CreateIntent", _IDS | {"intentName"})  # noqa: E731
-SLOT_MEMBERS = lambda: _settings_members("CreateSlot", _IDS | {"slotName", "slotTypeId"})  # noqa: E731
-SLOT_TYPE_MEMBERS = lambda: _settings_members("CreateSlotType", _IDS | {"slotTypeName"})  # noqa: E731
-LOCALE_MEMBERS = lambda: _settings_members("CreateBotLocale", _IDS)  # noqa: E731
 BOT_MEMBERS = ("description", "dataPrivacy", "idleSessionTTLInSeconds", "errorLogSettings")
 
 
@@ -235,7 +246,7 @@ class Reader:
         prefix = f"{root}/" if root else ""
         path = f"{prefix}BotLocale.json"
         data = self.json(path) or {}
-        settings = _pick(data, LOCALE_MEMBERS())
+        settings = _pick(data, _settings_members("CreateBotLocale"))
         if "nluIntentConfidenceThreshold" not in settings:
             # Exported BotLocale.json files call it nluConfidenceThreshold.
             threshold = data.get("nluConfidenceThreshold")
@@ -311,7 +322,7 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "slot type")
-        settings = _pick(data, SLOT_TYPE_MEMBERS())
+        settings = _pick(data, _settings_members("CreateSlotType"))
         self.check_against(
             path,
             "CreateSlotType",
@@ -326,7 +337,7 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "intent")
-        settings = _pick(data, INTENT_MEMBERS())
+        settings = _pick(data, _settings_members("CreateIntent"))
         self.check_against(
             path,
             "CreateIntent",
@@ -384,7 +395,7 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "slot")
-        settings = _pick(data, SLOT_MEMBERS())
+        settings = _pick(data, _settings_members("CreateSlot"))
         type_name = data.get("slotTypeName")
         if type_name is None:
             if settings.get("subSlotSetting") is None:

@@ -17,6 +17,7 @@ from importmock.engine import clock
 from importmock.engine.backend import Backend, register
 from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, Lifecycle
+from importmock.engine.records import compact
 from importmock.services.lexv2 import archive
 from importmock.services.lexv2.imports import ImportPlan
 from importmock.services.lexv2.locales import LOCALE_NAMES
@@ -41,7 +42,6 @@ from importmock.services.lexv2.models import (
     SlotType,
     TestSet,
     Upload,
-    compact,
     fallback_intent,
     new_id,
 )

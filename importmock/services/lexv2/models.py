@@ -9,13 +9,13 @@ exporting and importing them is lossless.
 
 from __future__ import annotations
 
-import itertools
 import secrets
 import string
 from dataclasses import dataclass, field
 from typing import Any
 
 from importmock.engine.lifecycle import Job, Lifecycle
+from importmock.engine.records import compact, next_sequence
 
 # -- lifecycles ---------------------------------------------------------------------------
 IMPORT = Lifecycle(kind="import", stages=("InProgress", "Completed"), failure="Failed")
@@ -72,21 +72,11 @@ FALLBACK_SIGNATURE = "AMAZON.FallbackIntent"
 DRAFT = "DRAFT"
 
 _ID_ALPHABET = string.ascii_uppercase + string.digits
-_sequence = itertools.count()
 
 
 def new_id() -> str:
     """A Lex resource id: 10 uppercase letters and digits."""
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
-
-
-def next_sequence() -> int:
-    return next(_sequence)
-
-
-def compact(data: dict[str, Any]) -> dict[str, Any]:
-    """The members that are set: AWS omits unset members rather than sending null."""
-    return {name: value for name, value in data.items() if value is not None}
 
 
 @dataclass
@@ -184,7 +174,6 @@ class Bot:
     created: float
     updated: float
     job: Job | None = None
-    sequence: int = field(default_factory=next_sequence)
 
     @property
     def status(self) -> str:
@@ -204,12 +193,6 @@ class TestSet:
     tags: dict[str, str]
     created: float
     updated: float
-    job: Job | None = None
-    sequence: int = field(default_factory=next_sequence)
-
-    @property
-    def status(self) -> str:
-        return "Ready" if self.job is None else self.job.status
 
     def data(self) -> dict[str, Any]:
         return compact(
@@ -218,7 +201,7 @@ class TestSet:
                 "testSetName": self.name,
                 "description": self.description,
                 "modality": self.modality,
-                "status": self.status,
+                "status": "Ready",  # an imported test set is ready at once
                 "roleArn": self.role_arn,
                 "numTurns": self.num_turns,
                 "storageLocation": self.storage_location,

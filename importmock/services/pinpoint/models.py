@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from importmock.engine.lifecycle import Job, Lifecycle
+from importmock.engine.records import next_sequence
 from importmock.services.pinpoint.endpoints import custom_names, user_id
 
 if TYPE_CHECKING:
@@ -31,14 +31,6 @@ IMPORT_JOB = Lifecycle(
     # A job that waited for a slot leaves PENDING_JOB as soon as it gets one.
     durations={"PENDING_JOB": 0.0},
 )
-
-
-# Creation order, for stable listing order when the clock is frozen.
-_sequence = itertools.count()
-
-
-def next_sequence() -> int:
-    return next(_sequence)
 
 
 def new_id() -> str:

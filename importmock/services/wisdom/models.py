@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 from importmock.engine.lifecycle import Job, Lifecycle
+from importmock.engine.records import compact, next_sequence
 
 QUICK_RESPONSE_IMPORT = Lifecycle(
     kind="quick-response import",
@@ -21,19 +21,6 @@ IMPORT_JOB_DELETION = Lifecycle(
     durations={"DELETE_IN_PROGRESS": 2.0},
     fail_next_target=False,
 )
-
-
-def compact(data: dict[str, Any]) -> dict[str, Any]:
-    """The members that are set: AWS omits unset members rather than sending null."""
-    return {name: value for name, value in data.items() if value is not None}
-
-
-# Creation order, for stable listing order when the clock is frozen.
-_sequence = itertools.count()
-
-
-def next_sequence() -> int:
-    return next(_sequence)
 
 
 @dataclass
