@@ -54,20 +54,10 @@ def demo() -> None:
 
 
 def coverage() -> None:
-    """Print, per mocked client, which operations importmock implements."""
-    from botocore import xform_name
+    """Print, per mocked client, which operations importmock implements (Markdown)."""
+    from importmock.coverage import coverage_table
 
-    import importmock.services  # noqa: F401 - registers the backends
-    from importmock.engine.backend import backend_for, mocked_clients
-    from importmock.engine.specs import spec_for_client
-
-    for client in mocked_clients():
-        backend = backend_for(client)
-        names = spec_for_client(client).model.operation_names
-        done = [n for n in names if hasattr(backend, xform_name(n))]
-        print(f"{client}: {len(done)} of {len(names)} operations")
-        for name in done:
-            print(f"  {name}")
+    sys.stdout.write(coverage_table())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,6 +55,7 @@ class ImportMock:
         durations: Durations = None,
         account_id: str | None = None,
         quotas: QuotasOption = None,
+        check_responses: bool | None = None,
     ) -> None:
         # Only options given explicitly count when this mock nests inside another.
         self._explicit: dict[str, Any] = {
@@ -64,6 +65,7 @@ class ImportMock:
                 ("durations", durations),
                 ("account_id", account_id),
                 ("quotas", quotas),
+                ("check_responses", check_responses),
             )
             if value is not None
         }
@@ -72,6 +74,7 @@ class ImportMock:
             "durations": durations,
             "account_id": DEFAULT_ACCOUNT_ID if account_id is None else account_id,
             "quotas": quotas,
+            "check_responses": check_responses,
         }
         import importmock.services  # noqa: F401 - registers every backend
 
@@ -232,6 +235,7 @@ def mock_imports(
     durations: Durations = ...,
     account_id: str = ...,
     quotas: QuotasOption = ...,
+    check_responses: bool = ...,
 ) -> ImportMock: ...
 def mock_imports(func: Any = None, /, **options: Any) -> Any:
     """Mock the AWS import-job APIs of wisdom, qconnect, pinpoint and lexv2-models.
@@ -244,7 +248,10 @@ def mock_imports(func: Any = None, /, **options: Any) -> Any:
     - ``durations``: seconds per stage in ``time`` mode, one number or ``{stage: seconds}``;
     - ``account_id``: the account every resource belongs to (default ``123456789012``);
     - ``quotas``: service quotas to change, per client name, e.g.
-      ``{"pinpoint": {"active_import_jobs": 2}}``.
+      ``{"pinpoint": {"active_import_jobs": 2}}``;
+    - ``check_responses``: check every response against the operation's model and raise
+      :class:`~importmock.engine.conformance.ConformanceError` on the first problem (a bug
+      in importmock); default off, or on when ``IMPORTMOCK_CHECK_RESPONSES=1``.
     """
     if func is not None:
         if options or not callable(func):

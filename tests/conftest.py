@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable
 
 import pytest
+
+# Every response the suite provokes is checked against its operation's model (types,
+# constraints, unknown members, timestamp formats, declared errors): a conformance bug in
+# any backend fails the test that provoked it. Set before any mock starts.
+os.environ["IMPORTMOCK_CHECK_RESPONSES"] = "1"
 
 from tests.helpers import make_client
 

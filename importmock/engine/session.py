@@ -23,6 +23,7 @@ from botocore import xform_name
 from botocore.awsrequest import AWSResponse
 
 from importmock.engine.backend import Backend, RequestContext, backend_for, mocked_clients
+from importmock.engine.conformance import ConformanceError
 from importmock.engine.errors import ServiceError, UnknownErrorCodeError
 from importmock.engine.lifecycle import Durations, JobBook, JobInfo, Progression
 from importmock.engine.presigned import PresignedUrls
@@ -36,6 +37,13 @@ QuotasOption = Union[Mapping[str, Mapping[str, int]], None]
 DEFAULT_ACCOUNT_ID = "123456789012"
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/")
 _ACCOUNT_KEY = re.compile(r"\d{12}")
+#: Turns ``check_responses`` on for every mock that does not set it (importmock's own
+#: suite sets it, so every response the suite provokes is checked against the model).
+CHECK_RESPONSES_VARIABLE = "IMPORTMOCK_CHECK_RESPONSES"
+
+
+def check_responses_default() -> bool:
+    return os.environ.get(CHECK_RESPONSES_VARIABLE, "").lower() in ("1", "true", "yes")
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ class MockSession:
         durations: Durations = None,
         account_id: str = DEFAULT_ACCOUNT_ID,
         quotas: QuotasOption = None,
+        check_responses: bool | None = None,
     ) -> None:
         if not re.fullmatch(r"\d{12}", str(account_id)):
             raise ValueError(f"account_id must be 12 digits; got {account_id!r}")
@@ -102,7 +111,13 @@ class MockSession:
             "durations": durations,
             "account_id": account_id,
             "quotas": quotas,
+            "check_responses": check_responses,
         }
+        if check_responses is None:
+            check_responses = check_responses_default()
+        elif not isinstance(check_responses, bool):
+            raise ValueError(f"check_responses must be True or False; got {check_responses!r}")
+        self.check_responses = check_responses
         self._progressions = self._parse_progression(progression, durations)
         self._quotas = self._parse_quotas(quotas)
         self._lock = threading.RLock()
@@ -178,6 +193,7 @@ class MockSession:
         operation = match.operation if match else f"{request.method} {url.path}"
         params: dict[str, Any] = {}
         error_code: str | None = None
+        op: OperationSpec | None = None
         try:
             if match is None:
                 raise ServiceError(
@@ -226,6 +242,14 @@ class MockSession:
             self.calls.append(
                 Call(spec.name, operation, params, status, error_code, region, account)
             )
+        if self.check_responses and op is not None:
+            problems = op.response_checker.problems(status, headers, body)
+            if problems:
+                raise ConformanceError(
+                    f"importmock answered {spec.name}.{op.name} with a response its model "
+                    f"does not allow: {problems[0]}"
+                    + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else "")
+                )
         return AWSResponse(request.url, status, headers, _RawBody(body))  # type: ignore[arg-type]
 
     def _scope_of(self, request: Any, host: str) -> tuple[str, str]:

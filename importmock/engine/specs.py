@@ -15,6 +15,7 @@ from typing import Any
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape
 
+from importmock.engine.conformance import ResponseChecker
 from importmock.engine.protocol import InputPlan, OutputPlan
 from importmock.engine.routing import Router
 from importmock.engine.validation import InputValidator, validator_for
@@ -34,6 +35,11 @@ class OperationSpec:
             validator_for(model.input_shape) if model.input_shape is not None else None
         )
         self.error_codes = frozenset(_error_code(shape) for shape in model.error_shapes)
+
+    @cached_property
+    def response_checker(self) -> ResponseChecker:
+        """Checks this operation's responses against its model (``check_responses``)."""
+        return ResponseChecker(self.service.name, self.model)
 
 
 def _error_code(shape: Shape) -> str:

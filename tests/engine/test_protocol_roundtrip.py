@@ -47,9 +47,10 @@ class StandInPinpoint(Backend):
             "JourneyResponse": {
                 "ApplicationId": ApplicationId,
                 "Id": "j" * 32,
-                "Name": WriteJourneyRequest["Name"],
+                # The type the backend received, in a member that takes any text.
+                "Name": f"{WriteJourneyRequest['Name']}:{type(schedule['StartTime']).__name__}",
                 "Schedule": schedule,
-                "State": type(schedule["StartTime"]).__name__.upper(),
+                "State": "DRAFT",
             }
         }
 
@@ -90,7 +91,7 @@ def test_pinpoint_query_timestamps_and_structure_payloads(stand_ins: None) -> No
             WriteJourneyRequest={"Name": "j", "Schedule": {"StartTime": START, "EndTime": END}},
         )
         assert journey["ResponseMetadata"]["HTTPStatusCode"] == 201
-        assert journey["JourneyResponse"]["State"] == "DATETIME"
+        assert journey["JourneyResponse"]["Name"] == "j:datetime"
         assert journey["JourneyResponse"]["Schedule"] == {"StartTime": START, "EndTime": END}
 
 

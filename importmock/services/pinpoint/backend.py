@@ -16,6 +16,7 @@ from importmock.engine.backend import Backend, register
 from importmock.engine.bulk import gc_paused
 from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, JobQueue
+from importmock.engine.records import compact
 from importmock.services.pinpoint import endpoints
 from importmock.services.pinpoint.imports import plan_import
 from importmock.services.pinpoint.models import (
@@ -106,7 +107,11 @@ class PinpointBackend(Backend):
 
     def get_apps(self, PageSize: str | None = None, Token: str | None = None) -> dict[str, Any]:
         page, token = self._page(self.apps.values(), "apps", PageSize, Token)
-        return {"ApplicationsResponse": {"Item": [app.data() for app in page], "NextToken": token}}
+        return {
+            "ApplicationsResponse": compact(
+                {"Item": [app.data() for app in page], "NextToken": token}
+            )
+        }
 
     def delete_app(self, ApplicationId: str) -> dict[str, Any]:
         app = self._app(ApplicationId)
@@ -295,7 +300,7 @@ class PinpointBackend(Backend):
             jobs, scope, page_size, token, key=lambda import_job: (-import_job.sequence,)
         )
         items = [self._job_data(import_job) for import_job in page]
-        return {"ImportJobsResponse": {"Item": items, "NextToken": next_token}}
+        return {"ImportJobsResponse": compact({"Item": items, "NextToken": next_token})}
 
     def get_import_jobs(
         self, ApplicationId: str, PageSize: str | None = None, Token: str | None = None
@@ -362,7 +367,7 @@ class PinpointBackend(Backend):
         page, token = self._page(
             app.segments.values(), f"segments:{app.application_id}", PageSize, Token
         )
-        return {"SegmentsResponse": {"Item": [s.data() for s in page], "NextToken": token}}
+        return {"SegmentsResponse": compact({"Item": [s.data() for s in page], "NextToken": token})}
 
     def delete_segment(self, ApplicationId: str, SegmentId: str) -> dict[str, Any]:
         app = self._app(ApplicationId)
