@@ -69,8 +69,10 @@ UNDECLARED_ERRORS: Mapping[tuple[str, str], Mapping[str, str]] = {
     },
     **{
         ("pinpoint", op): {"BadRequestException": _VALIDATION, "NotFoundException": _NOT_FOUND}
-        for op in ("TagResource", "UntagResource", "ListTagsForResource")
+        for op in ("TagResource", "UntagResource")
     },
+    # Its only input is the ARN in the path, which has no constraint to break.
+    ("pinpoint", "ListTagsForResource"): {"NotFoundException": _NOT_FOUND},
     **{
         (client, "ListImportJobs"): {"ResourceNotFoundException": _NOT_FOUND}
         for client in ("qconnect", "wisdom")

@@ -103,6 +103,8 @@ def _json_object(body: bytes) -> dict[str, Any]:
         decoded = json.loads(body)
     except ValueError as exc:
         raise SerializationError(f"The request body is not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise SerializationError("The request body is JSON nested too deeply.") from None
     if not isinstance(decoded, dict):
         raise SerializationError("The request body must be a JSON object.")
     return decoded

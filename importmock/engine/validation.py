@@ -131,7 +131,10 @@ def _pattern_search(pattern: str) -> Search:
 # --------------------------------------------------------------------------- rendering
 
 
-def _render(value: Any, shape: Shape | None) -> str:
+_RENDER_DEPTH = 32  # deeper containers render as "..." (a message, not a stack overflow)
+
+
+def _render(value: Any, shape: Shape | None, depth: int = 0) -> str:
     """Render like the Java toString AWS uses, redacting sensitive sub-shapes."""
     if value is None:
         return "null"
@@ -148,25 +151,29 @@ def _render(value: Any, shape: Shape | None) -> str:
         if value.tzinfo is not None:
             value = value.astimezone(datetime.timezone.utc)
         return value.strftime("%a %b %d %H:%M:%S UTC %Y")
+    if isinstance(value, (dict, list, tuple)) and depth >= _RENDER_DEPTH:
+        return "{...}" if isinstance(value, dict) else "[...]"
     if isinstance(value, dict):
-        return "{" + ", ".join(_render_entry(k, v, shape) for k, v in value.items()) + "}"
+        return (
+            "{" + ", ".join(_render_entry(k, v, shape, depth + 1) for k, v in value.items()) + "}"
+        )
     if isinstance(value, (list, tuple)):
         item_shape = getattr(shape, "member", None) if shape is not None else None
-        return "[" + ", ".join(_render(v, item_shape) for v in value) + "]"
+        return "[" + ", ".join(_render(v, item_shape, depth + 1) for v in value) + "]"
     return str(value)
 
 
-def _render_entry(key: Any, value: Any, shape: Shape | None) -> str:
+def _render_entry(key: Any, value: Any, shape: Shape | None, depth: int) -> str:
     if shape is None:
-        return f"{key}={_render(value, None)}"
+        return f"{key}={_render(value, None, depth)}"
     if shape.type_name == "structure":
         members = shape.members  # type: ignore[attr-defined]
-        return f"{key}={_render(value, members.get(key))}"
+        return f"{key}={_render(value, members.get(key), depth)}"
     if shape.type_name == "map":
         key_shape: Shape = shape.key  # type: ignore[attr-defined]
         value_shape: Shape = shape.value  # type: ignore[attr-defined]
-        return f"{_render(key, key_shape)}={_render(value, value_shape)}"
-    return f"{key}={_render(value, None)}"
+        return f"{_render(key, key_shape, depth)}={_render(value, value_shape, depth)}"
+    return f"{key}={_render(value, None, depth)}"
 
 
 def _item(value: Any, path: str, tail: str, shape: Shape | None, sensitive: bool) -> str:

@@ -895,12 +895,12 @@ class LexModelsV2Backend(Backend):
                 self._locale(bot.bot_id, spec["botVersion"], spec["localeId"])
             elif spec["localeId"] not in LOCALE_NAMES:
                 raise self.invalid(f"The locale {spec['localeId']} is not supported.")
-        upload.started = True
         if resource_type == "TestSet":
             plan.read_test_set(self.objects.read)
         else:
             stored = self.urls.uploaded(upload.key)
             plan.read_archive(None if stored is None else stored.body, filePassword)
+        upload.started = True  # only once the file is read: a refused start can be retried
         record: dict[str, ImportRecord] = {}
         job = self._start(
             importId,

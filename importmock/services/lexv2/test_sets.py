@@ -33,7 +33,8 @@ def count_turns(body: bytes, where: str, modality: str = "Text") -> int:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TestSetProblems([f"{where}: the file is not UTF-8 text."]) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quoted value cut off by the end of the file is an error, not a last row.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:

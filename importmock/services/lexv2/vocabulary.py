@@ -131,8 +131,10 @@ def _tsv_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
 def _json_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
     try:
         data = json.loads(text)
-    except (ValueError, RecursionError) as broken:
+    except ValueError as broken:
         raise VocabularyProblems([f"the file is not valid JSON ({broken})."]) from None
+    except RecursionError:
+        raise VocabularyProblems(["the JSON is nested too deeply."]) from None
     items = data.get("customVocabularyItems") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise VocabularyProblems(["the file has no customVocabularyItems list."])

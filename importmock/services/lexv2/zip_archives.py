@@ -133,12 +133,26 @@ def _write_protected(files: Mapping[str, bytes], password: bytes) -> bytes:
     return out.getvalue()
 
 
+_CHUNK = 1 << 20
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pwd: bytes | None) -> bytes:
+    # Not archive.read(): it asks zlib for up to 2 GiB of output at once, whatever the
+    # entry declares, before truncating to the declared size.
+    chunks = []
+    with archive.open(info, pwd=pwd) as entry:
+        while chunk := entry.read(_CHUNK):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def read_zip(body: bytes, password: str | None) -> dict[str, bytes]:
     """Every file of the archive (directories skipped), or ArchiveError saying why not.
 
     Sizes are checked against the limits from the archive's directory before anything is
-    expanded, and ``zipfile`` never expands an entry past its declared size, so a zip bomb
-    is refused without being expanded.
+    expanded, and each entry is then read in bounded chunks, never past its declared size:
+    a zip bomb is refused without being expanded, and one whose directory lies about its
+    sizes costs at most one chunk before its CRC check fails.
     """
     if len(body) > MAX_ARCHIVE_BYTES:
         raise ArchiveError(
@@ -165,8 +179,8 @@ def read_zip(body: bytes, password: str | None) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
         for info in entries:
             try:
-                files[info.filename] = archive.read(
-                    info, pwd=password.encode("utf-8") if encrypted and password else None
+                files[info.filename] = _read_entry(
+                    archive, info, password.encode("utf-8") if encrypted and password else None
                 )
             except RuntimeError as problem:  # zipfile's "Bad password for file"
                 if "password" in str(problem).lower():
