@@ -16,7 +16,20 @@ from typing import Any
 
 
 def peak_rss_mib() -> float:
-    """This process's peak resident memory (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    """This process's peak resident memory.
+
+    On Linux, VmHWM of /proc/self/status: the peak of this program's own memory. Not
+    ru_maxrss there, which a child inherits from its parent across fork and exec: a child
+    of a large parent (run_all.py, with every model and moto loaded) would report the
+    parent's peak as its own. Elsewhere ru_maxrss (KiB on Linux, bytes on macOS).
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
