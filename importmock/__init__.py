@@ -6,6 +6,7 @@ botocore models, and moves jobs through their real status lifecycles in memory.
 """
 
 from importmock.engine.errors import (
+    ConformanceError,
     ImportMockError,
     NotMockedError,
     ServiceError,
@@ -20,6 +21,7 @@ Controller = MockSession
 
 __all__ = [
     "Call",
+    "ConformanceError",
     "Controller",
     "ImportMock",
     "ImportMockError",

@@ -17,7 +17,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "importmock(**options): options for the importmock fixture "
-        "(progression, durations, account_id, quotas)",
+        "(progression, durations, account_id, quotas, check_responses)",
     )
 
 

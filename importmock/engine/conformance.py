@@ -32,7 +32,7 @@ from typing import Any
 from botocore.model import OperationModel, Shape, StructureShape
 from botocore.utils import parse_timestamp
 
-from importmock.engine.errors import ImportMockError
+from importmock.engine.errors import ConformanceError
 from importmock.engine.validation import validator_for
 
 __all__ = [
@@ -42,10 +42,6 @@ __all__ = [
     "ResponseChecker",
     "allowed_errors",
 ]
-
-
-class ConformanceError(ImportMockError):
-    """importmock produced a response the operation's model does not allow (a bug)."""
 
 
 #: Errors any operation of any mocked service may answer, although operation models do

@@ -41,3 +41,11 @@ class NotMockedError(ImportMockError):
 
 class UnknownErrorCodeError(ImportMockError, ValueError):
     """``inject_error`` was given a code the operation's model cannot return."""
+
+
+class ConformanceError(ImportMockError):
+    """importmock answered with a response the operation's model does not allow.
+
+    Raised only with ``check_responses`` on; it is a bug in importmock, never in the code
+    under test.
+    """

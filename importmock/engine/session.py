@@ -23,8 +23,7 @@ from botocore import xform_name
 from botocore.awsrequest import AWSResponse
 
 from importmock.engine.backend import Backend, RequestContext, backend_for, mocked_clients
-from importmock.engine.conformance import ConformanceError
-from importmock.engine.errors import ServiceError, UnknownErrorCodeError
+from importmock.engine.errors import ConformanceError, ServiceError, UnknownErrorCodeError
 from importmock.engine.lifecycle import Durations, JobBook, JobInfo, Progression
 from importmock.engine.presigned import PresignedUrls
 from importmock.engine.protocol import SerializationError, serialize_error
