@@ -19,7 +19,6 @@ from io import BytesIO
 from typing import Any, Union
 from urllib.parse import urlsplit
 
-from botocore import xform_name
 from botocore.awsrequest import AWSResponse
 
 from importmock.engine.backend import Backend, RequestContext, backend_for, mocked_clients
@@ -402,15 +401,12 @@ def _body(request: Any) -> bytes:
 
 
 def _not_implemented(service: str, operation: str, backend_cls: type[Backend]) -> ServiceError:
-    implemented = sorted(
-        name
-        for name in spec_for_client(service).model.operation_names
-        if hasattr(backend_cls, xform_name(name))
-    )
+    from importmock.coverage import implemented_operations
+
     return ServiceError(
         "NotImplemented",
         f"importmock does not implement {service}.{operation}; "
-        f"implemented {service} operations: {', '.join(implemented)}",
+        f"implemented {service} operations: {', '.join(implemented_operations(service))}",
         http_status=501,
     )
 
