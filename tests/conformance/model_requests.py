@@ -27,6 +27,7 @@ from botocore.model import OperationModel, Shape, StructureShape
 
 NOT_NULL = "Member must not be null"
 _MAX_GENERATED = 200_000  # longest string or list a breach may send
+_MAX_ITEMS = 2_000  # most items a list or map breach may send
 _MAX_DEPTH = 12
 _FIXED_TIME = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
 
@@ -350,6 +351,29 @@ class _Walker:
             tail = "Member must have exactly one member set"
             yield self.breach(path, "union", place(both), tail, both, hide)
 
+    def _sizes(
+        self,
+        path: str,
+        md: dict[str, Any],
+        make: Callable[[int], Any],
+        place: Callable[[Any], dict[str, Any]],
+        hide: bool,
+    ) -> Iterator[Breach]:
+        """A list or map one item short of its minimum, and one past its maximum."""
+        low, high = md.get("min"), md.get("max")
+        if low:
+            value = make(low - 1)
+            tail = f"Member must have length greater than or equal to {low}"
+            yield self.breach(path, "min size", place(value), tail, value, hide)
+        if high is not None:
+            if high + 1 > _MAX_ITEMS:
+                self.skipped.append((path, f"max size {high}: too many to send"))
+                return
+            value = make(high + 1)
+            if value is not None:
+                tail = f"Member must have length less than or equal to {high}"
+                yield self.breach(path, "max size", place(value), tail, value, hide)
+
     def _list(
         self,
         shape: Shape,
@@ -359,21 +383,13 @@ class _Walker:
         hide: bool,
     ) -> Iterator[Breach]:
         item_shape: Shape = shape.member  # type: ignore[attr-defined]
-        md = shape.metadata
-        low, high = md.get("min"), md.get("max")
-        if low == 1 and path in self.query_lists:
+        sizes = dict(shape.metadata)
+        if sizes.get("min") == 1 and path in self.query_lists:
             self.skipped.append((path, "empty query list: botocore sends no parameter"))
-        elif low:
-            items = [valid_value(item_shape, i) for i in range(low - 1)]
-            tail = f"Member must have length greater than or equal to {low}"
-            yield self.breach(path, "min items", place(items), tail, items, hide)
-        if high is not None:
-            if high + 1 > 2_000:
-                self.skipped.append((path, f"max items {high}: too many to send"))
-            else:
-                items = [valid_value(item_shape, i) for i in range(high + 1)]
-                tail = f"Member must have length less than or equal to {high}"
-                yield self.breach(path, "max items", place(items), tail, items, hide)
+            sizes.pop("min")
+        yield from self._sizes(
+            path, sizes, lambda n: [valid_value(item_shape, i) for i in range(n)], place, hide
+        )
         base = valid_value(shape)
 
         def put(value: Any) -> dict[str, Any]:
@@ -396,21 +412,12 @@ class _Walker:
             or bool(key_shape.metadata.get("sensitive"))
             or bool(value_shape.metadata.get("sensitive"))
         )
-        md = shape.metadata
-        low, high = md.get("min"), md.get("max")
 
-        def entries(count: int) -> dict[str, Any]:
-            return {valid_string(key_shape, i): valid_value(value_shape, i) for i in range(count)}
+        def entries(count: int) -> dict[str, Any] | None:
+            made = {valid_string(key_shape, k): valid_value(value_shape, k) for k in range(count)}
+            return made if len(made) == count else None  # the key shape allows fewer
 
-        if low:
-            value = entries(low - 1)
-            tail = f"Member must have length greater than or equal to {low}"
-            yield self.breach(path, "min entries", place(value), tail, value, hide)
-        if high is not None and high + 1 <= 2_000:
-            value = entries(high + 1)
-            if len(value) == high + 1:
-                tail = f"Member must have length less than or equal to {high}"
-                yield self.breach(path, "max entries", place(value), tail, value, hide)
+        yield from self._sizes(path, shape.metadata, entries, place, hide)
         good_value = valid_value(value_shape)
         for constraint, bad_key in _bad_strings(key_shape, is_label=False):
             tail = f"Map keys must satisfy constraint: [{_declared(key_shape)}]"
