@@ -98,6 +98,34 @@ def _converter(
     return lambda v: {k: inner(x) for k, x in v.items()} if isinstance(v, dict) else v
 
 
+def _ignored_dropped(shape: Shape, value: Any) -> Any:
+    """The value without what a rest-json service ignores: members a structure does not
+    declare, and members sent as JSON null (the same as absent).
+
+    Backends then never see a member their method does not take, nor store and echo one
+    the output shape does not declare. Lists and maps keep their nulls, which validation
+    reports.
+    """
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict) and not shape.metadata.get("document"):
+        members = shape.members  # type: ignore[attr-defined]
+        kept = {}
+        for name, item in value.items():
+            member = members.get(name)
+            if member is not None and item is not None:
+                kept[name] = _ignored_dropped(member, item)
+        return kept
+    if kind == "list" and isinstance(value, list):
+        member = shape.member  # type: ignore[attr-defined]
+        if member.type_name in ("structure", "list", "map"):
+            return [_ignored_dropped(member, item) for item in value]
+    elif kind == "map" and isinstance(value, dict):
+        inner = shape.value  # type: ignore[attr-defined]
+        if inner.type_name in ("structure", "list", "map"):
+            return {key: _ignored_dropped(inner, item) for key, item in value.items()}
+    return value
+
+
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
         decoded = json.loads(body)
@@ -147,8 +175,11 @@ class InputPlan:
         self.headers: list[tuple[str, str, Converter]] = []
         self.payload: tuple[str, Shape] | None = None
         self.body: Converter | None = None
+        self.body_members: frozenset[str] = frozenset()
+        self.has_body = False
         if shape is None:
             return
+        self.shape: Shape = shape
         payload = shape.serialization.get("payload")
         for name, member in shape.members.items():
             where = member.serialization.get("location")
@@ -171,6 +202,7 @@ class InputPlan:
             for n, m in shape.members.items()
             if "location" not in m.serialization and n != payload
         }
+        self.body_members = frozenset(body_members)
         self.has_body = bool(body_members) and self.payload is None
         if self.has_body:
             self.body = _converter(shape, _decode_json_leaf)
@@ -183,12 +215,14 @@ class InputPlan:
         """The operation's input members, decoded from the wire."""
         params: dict[str, Any] = {}
         if self.has_body and body:
-            decoded = _json_object(body)
+            decoded = _ignored_dropped(self.shape, _json_object(body))
+            for name in set(decoded) - self.body_members:
+                del decoded[name]  # an input member that travels elsewhere, sent in the body
             params = self.body(decoded) if self.body is not None else decoded
         elif self.payload is not None and body:
             name, member = self.payload
             if member.type_name == "structure":
-                decoded = _json_object(body)
+                decoded = _ignored_dropped(member, _json_object(body))
                 params[name] = self.body(decoded) if self.body is not None else decoded
             elif member.type_name == "string":
                 params[name] = body.decode("utf-8", "replace")

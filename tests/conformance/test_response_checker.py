@@ -175,3 +175,30 @@ def test_the_suite_runs_with_the_check_on(importmock: Any) -> None:
 def test_check_responses_must_be_a_bool() -> None:
     with pytest.raises(ValueError, match="check_responses must be True or False; got 'yes'"):
         mock_imports(check_responses="yes")  # type: ignore[arg-type]
+
+
+def test_what_qconnect_creates_wisdom_reads_as_the_service_sends_it(importmock: Any) -> None:
+    """The two clients address one service; wisdom's older model says names have at most
+    40 characters, qconnect's 100. A response either model allows is accepted."""
+    qconnect = session_client("qconnect")
+    wisdom = session_client("wisdom")
+    kb = qconnect.create_knowledge_base(name="kb", knowledgeBaseType="QUICK_RESPONSES")
+    kb_id = kb["knowledgeBase"]["knowledgeBaseId"]
+    name = "n" * 60
+    created = qconnect.create_quick_response(
+        knowledgeBaseId=kb_id, name=name, content={"content": "hello"}
+    )["quickResponse"]
+    read = wisdom.get_quick_response(
+        knowledgeBaseId=kb_id, quickResponseId=created["quickResponseId"]
+    )["quickResponse"]
+    assert read["name"] == name
+    listed = wisdom.list_quick_responses(knowledgeBaseId=kb_id)["quickResponseSummaries"]
+    assert [summary["name"] for summary in listed] == [name]
+
+
+def test_an_answer_neither_sharing_model_allows_still_fails(misbehaving: Any) -> None:
+    Misbehaving.answer = {"importJob": _job(status="DONE")}
+    with mock_imports(check_responses=True):
+        wisdom = session_client("wisdom")
+        with pytest.raises(ConformanceError, match="wisdom.GetImportJob"):
+            wisdom.get_import_job(knowledgeBaseId=KB_ID, importJobId=KB_ID)

@@ -30,6 +30,7 @@ from importmock.services.pinpoint.models import (
 
 DEFAULT_PAGE_SIZE = 100
 _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+_PAGE_SIZE = re.compile(r"[0-9]+")
 
 
 @register
@@ -81,7 +82,8 @@ class PinpointBackend(Backend):
         """
         size = DEFAULT_PAGE_SIZE
         if page_size is not None:
-            if not page_size.isdigit() or int(page_size) < 1:
+            # ASCII digits only: str.isdigit() also accepts '²', which int() refuses.
+            if not _PAGE_SIZE.fullmatch(page_size) or int(page_size) < 1:
                 raise self.invalid(f"PageSize must be a positive whole number; got '{page_size}'.")
             size = int(page_size)
         return self.paginate(items, key, scope, size, token, size, token_member="token")
