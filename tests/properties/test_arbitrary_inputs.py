@@ -19,11 +19,11 @@
    delete resources with arbitrary (valid and invalid) input, and track what exists from
    the successful responses only. After every step the List operations must answer, a
    walk with a small page size must give exactly the unpaginated listing with no
-   duplicates, and the listed ids must be the tracked ones.
+   duplicates, and the listed ids must be the tracked ones. Every step's call is held to
+   the same property as above, and every follow-up read must succeed.
 
-Known importmock bugs are reproduced by the ``test_bug_*`` tests at the end, each marked
-``xfail(strict=True)``; while a bug is open, the property tolerates exactly that failure
-(``KNOWN_BUGS``) so the rest of the operation stays under test.
+The inputs that found importmock bugs are replayed on every run (``EXAMPLES``), and each
+bug has a plain regression test at the end of the module.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ import base64
 import datetime
 import json
 import os
-import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -58,7 +57,6 @@ from hypothesis.stateful import (
 import importmock
 from importmock import mock_imports
 from importmock.coverage import implemented_operations, mocked_clients
-from importmock.engine.conformance import ConformanceError
 from tests.helpers import csv_text, error_of, session_client, upload_csv
 from tests.properties.strategies import requests_for
 from tests.services.lexv2.archives import ROLE as LEX_ROLE
@@ -303,173 +301,11 @@ SEEDS = {
 # ------------------------------------------------------------------ the outcome check
 
 
-@dataclass(frozen=True)
-class KnownBug:
-    """An open importmock bug, as precisely as it shows: the exception type, the
-    importmock function it leaves (the innermost importmock frame) and its message."""
-
-    exception: type[BaseException]
-    file: str  # relative to the importmock package
-    function: str
-    message: str  # a regular expression the message must match
-    test: str  # the strict xfail test reproducing it
-    operations: frozenset[tuple[str, str]] | None = None  # None: any operation
-
-
-def _qconnect_wider_members() -> tuple[list[str], list[str]]:
-    """Where qconnect's model allows more than wisdom's, in what wisdom operations answer.
-
-    Returns the members (of structures in the implemented wisdom operations' outputs) whose
-    enum, length or pattern differ between the two models, and the members only qconnect's
-    model declares.
-    """
-    qconnect = _MODELS.get_service_model("qconnect")
-    wisdom = _MODELS.get_service_model("wisdom")
-    differing: set[str] = set()
-    only: set[str] = set()
-    seen: set[str] = set()
-
-    def constraints(shape: Any) -> tuple[Any, ...]:
-        return tuple(shape.metadata.get(key) for key in ("enum", "min", "max", "pattern"))
-
-    def visit(theirs: Any) -> None:
-        if theirs.name in seen:
-            return
-        seen.add(theirs.name)
-        if theirs.type_name == "list":
-            visit(theirs.member)
-        elif theirs.type_name == "map":
-            visit(theirs.value)
-        elif theirs.type_name == "structure":
-            if theirs.name in qconnect.shape_names:
-                mine = qconnect.shape_for(theirs.name)
-                only.update(set(getattr(mine, "members", {})) - set(theirs.members))
-                for name, member in theirs.members.items():
-                    ours = getattr(mine, "members", {}).get(name)
-                    if ours is not None and constraints(ours) != constraints(member):
-                        differing.add(name)
-            for member in theirs.members.values():
-                visit(member)
-
-    for name in implemented_operations("wisdom"):
-        output = wisdom.operation_model(name).output_shape
-        if output is not None:
-            visit(output)
-    return sorted(differing), sorted(only)
-
-
-_WIDER, _QCONNECT_ONLY = _qconnect_wider_members()
-_PINPOINT_PAGED = frozenset(
-    ("pinpoint", name)
-    for name in ("GetApps", "GetSegments", "GetImportJobs", "GetSegmentImportJobs")
-)
-KNOWN_BUGS: tuple[KnownBug, ...] = (
-    KnownBug(
-        ValueError,
-        "services/pinpoint/backend.py",
-        "_page",
-        r"invalid literal for int\(\)",
-        "test_bug_pinpoint_page_size_of_unicode_digits_is_a_crash",
-        _PINPOINT_PAGED,
-    ),
-    # For these two, the member must be one the request sent (``sent``, see known_bug).
-    KnownBug(
-        TypeError,
-        "engine/session.py",
-        "handle",
-        r"got an unexpected keyword argument '(?P<sent>.*)'$",
-        "test_bug_an_unknown_body_member_crashes_the_backend_call",
-    ),
-    KnownBug(
-        ConformanceError,
-        "engine/session.py",
-        "handle",
-        r"^importmock answered [\w-]+\.\w+ with a response its model does not allow: "
-        r"'(?P<sent>.*)' is not a member of \w+ \(members: ",
-        "test_bug_an_unknown_body_member_is_stored_and_echoed",
-    ),
-    KnownBug(
-        AttributeError,
-        "services/pinpoint/endpoints.py",
-        "merge",
-        r"'NoneType' object has no attribute 'items'",
-        "test_bug_pinpoint_endpoint_update_with_a_null_group_crashes",
-        frozenset({("pinpoint", "UpdateEndpoint")}),
-    ),
-    KnownBug(
-        TypeError,
-        "services/pinpoint/endpoints.py",
-        "merge",
-        r"'NoneType' object is not a mapping",
-        "test_bug_pinpoint_endpoint_update_with_a_null_group_crashes",
-        frozenset({("pinpoint", "UpdateEndpoint")}),
-    ),
-    KnownBug(
-        ConformanceError,
-        "engine/session.py",
-        "handle",
-        r"'Endpoints?Response\.[\w.]+' is null; AWS omits absent members",
-        "test_bug_pinpoint_endpoint_stored_with_a_null_group_cannot_be_read",
-        frozenset(
-            ("pinpoint", name)
-            for name in ("GetEndpoint", "GetUserEndpoints", "DeleteEndpoint", "DeleteUserEndpoints")
-        ),
-    ),
-    KnownBug(
-        ConformanceError,
-        "engine/session.py",
-        "handle",
-        r"^importmock answered wisdom\.\w+ with a response its model does not allow: "
-        rf"(Value '.*' at '(\w+\.)*({'|'.join(_WIDER)})' failed to satisfy constraint"
-        rf"|'(\w+\.)*({'|'.join(_QCONNECT_ONLY)})' is not a member of)",
-        "test_bug_what_qconnect_creates_wisdom_cannot_read",
-        frozenset(("wisdom", name) for name in implemented_operations("wisdom")),
-    ),
-)
-
-
-def _frames(error: BaseException) -> list[traceback.FrameSummary]:
-    return list(traceback.extract_tb(error.__traceback__))
-
-
 def _refused_by_botocore(error: BaseException) -> bool:
-    frames = _frames(error)
+    frames = traceback.extract_tb(error.__traceback__)
     return frames[-1].filename == _BOTOCORE_SERIALIZER and not any(
         f.filename.startswith(_IMPORTMOCK) for f in frames
     )
-
-
-def _keys(value: Any) -> set[str]:
-    """Every dict key anywhere in ``value``."""
-    if isinstance(value, dict):
-        return set(value).union(*(_keys(v) for v in value.values()))
-    if isinstance(value, list):
-        return set().union(*(_keys(v) for v in value))
-    return set()
-
-
-def known_bug(
-    client: str, operation: str, error: BaseException, params: dict[str, Any]
-) -> KnownBug | None:
-    """The known bug ``error`` is, if any. A message group named ``sent`` must be a
-    member the request sent (or a member path ending with one)."""
-    inside = [f for f in _frames(error) if f.filename.startswith(_IMPORTMOCK)]
-    if not inside:
-        return None
-    where = inside[-1]
-    for bug in KNOWN_BUGS:
-        found = re.search(bug.message, str(error))
-        if (
-            found is not None
-            and (bug.operations is None or (client, operation) in bug.operations)
-            and type(error) is bug.exception
-            and where.filename == _IMPORTMOCK + bug.file
-            and where.name == bug.function
-        ):
-            sent = found.groupdict().get("sent")
-            if sent is None or any(sent == k or sent.endswith(f".{k}") for k in _keys(params)):
-                return bug
-    return None
 
 
 def send(client: Any, operation: str, params: dict[str, Any]) -> Any:
@@ -529,12 +365,11 @@ def raw_request(operation: Any, params: dict[str, Any]) -> tuple[dict[str, Any],
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one request came to: a response, a refusal (its error code or exception
-    name), or a known bug (after which the state it may have changed is unknown)."""
+    """What one request came to: a response, or a refusal (its error code or exception
+    name)."""
 
     response: dict[str, Any] | None = None
     refusal: str | None = None
-    bug: KnownBug | None = None
 
 
 def answer(
@@ -550,10 +385,8 @@ def answer(
     The property: a success, or a ``ClientError`` below 500, or botocore's own refusal to
     send (``ParamValidationError``, or one of ``BOTOCORE_REFUSALS`` raised in its
     serializer before the mock saw the request). With ``raw`` (the handler registered on
-    ``client``) the body goes as raw JSON. A known bug (``KNOWN_BUGS``) is reported in the
-    outcome instead of failing.
+    ``client``) the body goes as raw JSON. Any other exception fails the test.
     """
-    sent = params
     if raw is not None:
         params, raw.body = raw_request(client.meta.service_model.operation_model(operation), params)
     before = len(controller.calls)
@@ -565,17 +398,10 @@ def answer(
         return Outcome(refusal=code)
     except ParamValidationError:
         return Outcome(refusal="ParamValidationError")  # botocore's checks that stay on
-    except Exception as error:  # anything else fails the test, unless it is a known bug
-        if (
-            isinstance(error, BOTOCORE_REFUSALS)
-            and _refused_by_botocore(error)
-            and len(controller.calls) == before
-        ):
+    except BOTOCORE_REFUSALS as error:
+        if _refused_by_botocore(error) and len(controller.calls) == before:
             return Outcome(refusal=type(error).__name__)
-        bug = known_bug(client_name, operation, error, sent)
-        if bug is None:
-            raise
-        return Outcome(bug=bug)
+        raise  # out of importmock, or after the mock saw the request: fails the test
     status = response["ResponseMetadata"]["HTTPStatusCode"]
     assert status < 300, f"{client_name}.{operation} answered {status}"
     return Outcome(response=dict(response))
@@ -583,8 +409,8 @@ def answer(
 
 # ------------------------------------------------------------------ property 1
 
-# Inputs every run tries, whatever hypothesis draws: the cases that found bugs (each
-# reproduced by a strict xfail test below) and a few the generation rarely reaches.
+# Inputs every run tries, whatever hypothesis draws: the cases that found bugs (now
+# regression tests below) and a few the generation rarely reaches.
 _APP = {"ApplicationId": Ref("app")}
 EXAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("pinpoint", "GetApps"): [{"params": {"PageSize": "²"}, "raw": False}],
@@ -717,10 +543,6 @@ def _pick(live: Any, others: Any = (), missing: str | None = None) -> Any:
     )
 
 
-class _UnreadableUnderKnownBug(Exception):
-    """A follow-up listing hit a known bug: its answer says nothing about the state."""
-
-
 class _Machine(RuleBasedStateMachine):
     """Shared plumbing. ``env`` holds the test function's one mock and its clients; every
     run of the machine starts from a reset mock, so no run depends on another."""
@@ -744,15 +566,13 @@ class _Machine(RuleBasedStateMachine):
         client = env["raw_clients"][client_name] if raw else env["clients"][client_name]
         raw_body = env["raw"] if raw else None
         outcome = answer(client, client_name, self.controller, operation, params, raw_body)
-        what = "ok" if outcome.response is not None else outcome.refusal or "known bug"
+        what = "ok" if outcome.response is not None else outcome.refusal
         event(f"{operation}: {what}")  # --hypothesis-show-statistics shows the mix
         return outcome
 
-    def read(self, client_name: str, operation: str, **params: Any) -> dict[str, Any] | None:
-        """A well-formed follow-up call: it must succeed (None only under a known bug)."""
+    def read(self, client_name: str, operation: str, **params: Any) -> dict[str, Any]:
+        """A well-formed follow-up call: it must succeed."""
         outcome = self.send(client_name, operation, params, raw=False)
-        if outcome.bug is not None:
-            return None
         assert outcome.response is not None, (
             f"{client_name}.{operation}({params}) was refused: {outcome.refusal}"
         )
@@ -776,8 +596,6 @@ class _Machine(RuleBasedStateMachine):
             if token is not None:
                 request[token_member] = token
             response = self.read(client_name, operation, **request)
-            if response is None:
-                raise _UnreadableUnderKnownBug(operation)
             items, token = page_of(response)
             pages.append(items)
             if not token:
@@ -876,28 +694,12 @@ class WisdomMachine(_Machine):
     def _kb_of(self, reference: str) -> str | None:
         return next((k for k in self.kbs if reference in (k, self.arns[k])), None)
 
-    def resync(self) -> None:
-        """After a known bug the outcome is unknown: the model is read back."""
-        listed = self.read("qconnect", "ListKnowledgeBases", maxResults=100)
-        assert listed is not None
-        self.kbs = {}
-        for summary in listed["knowledgeBaseSummaries"]:
-            kb = summary["knowledgeBaseId"]
-            self.arns[kb] = summary["knowledgeBaseArn"]
-            qrs = self.read("qconnect", "ListQuickResponses", knowledgeBaseId=kb, maxResults=100)
-            assert qrs is not None
-            self.kbs[kb] = {
-                s["quickResponseId"]: s["quickResponseArn"] for s in qrs["quickResponseSummaries"]
-            }
-            self.arns.update(self.kbs[kb])
-
     @initialize()
     def a_knowledge_base_with_a_quick_response(self) -> None:
         """A known-good start, so rules act on live resources from the first step."""
         created = self.read(
             "qconnect", "CreateKnowledgeBase", name="start", knowledgeBaseType="QUICK_RESPONSES"
         )
-        assert created is not None
         kb = created["knowledgeBase"]
         qr = self.read(
             "qconnect",
@@ -906,7 +708,6 @@ class WisdomMachine(_Machine):
             name="start",
             content={"content": "Hello"},
         )
-        assert qr is not None
         kb_id, qr_id = kb["knowledgeBaseId"], qr["quickResponse"]["quickResponseId"]
         self.kbs[kb_id] = {qr_id: qr["quickResponse"]["quickResponseArn"]}
         self.arns.update({kb_id: kb["knowledgeBaseArn"], **self.kbs[kb_id]})
@@ -914,9 +715,7 @@ class WisdomMachine(_Machine):
     @rule(data=st.data(), via=st.sampled_from(WISDOM_CLIENTS), raw=st.booleans())
     def create_knowledge_base(self, data: Any, via: str, raw: bool) -> None:
         _, outcome = self._call(data, via, "CreateKnowledgeBase", raw)
-        if outcome.bug is not None:
-            self.resync()
-        elif outcome.response is not None:
+        if outcome.response is not None:
             kb = outcome.response["knowledgeBase"]
             # A known id is a replay (same clientToken, same input): nothing new.
             self.kbs.setdefault(kb["knowledgeBaseId"], {})
@@ -926,9 +725,7 @@ class WisdomMachine(_Machine):
     @rule(data=st.data(), via=st.sampled_from(WISDOM_CLIENTS), raw=st.booleans())
     def delete_knowledge_base(self, data: Any, via: str, raw: bool) -> None:
         request, outcome = self._call(data, via, "DeleteKnowledgeBase", raw)
-        if outcome.bug is not None:
-            self.resync()
-        elif outcome.response is not None:
+        if outcome.response is not None:
             kb = self._kb_of(request["knowledgeBaseId"])
             assert kb is not None, f"deleted {request['knowledgeBaseId']!r}, not a live one"
             del self.kbs[kb]
@@ -936,9 +733,7 @@ class WisdomMachine(_Machine):
     @rule(data=st.data(), via=st.sampled_from(WISDOM_CLIENTS), raw=st.booleans())
     def create_quick_response(self, data: Any, via: str, raw: bool) -> None:
         _, outcome = self._call(data, via, "CreateQuickResponse", raw)
-        if outcome.bug is not None:
-            self.resync()
-        elif outcome.response is not None:
+        if outcome.response is not None:
             qr = outcome.response["quickResponse"]
             kb = qr["knowledgeBaseId"]
             assert kb in self.kbs, f"a quick response was created in {kb}, not a live one"
@@ -949,9 +744,7 @@ class WisdomMachine(_Machine):
     @rule(data=st.data(), via=st.sampled_from(WISDOM_CLIENTS), raw=st.booleans())
     def delete_quick_response(self, data: Any, via: str, raw: bool) -> None:
         request, outcome = self._call(data, via, "DeleteQuickResponse", raw)
-        if outcome.bug is not None:
-            self.resync()
-        elif outcome.response is not None:
+        if outcome.response is not None:
             kb = self._kb_of(request["knowledgeBaseId"])
             assert kb is not None, f"deleted in {request['knowledgeBaseId']!r}, not a live one"
             reference = request["quickResponseId"]
@@ -961,16 +754,8 @@ class WisdomMachine(_Machine):
 
     @invariant()
     def listings_match_the_model(self) -> None:
+        """Through either client in turn: what one creates, the other lists."""
         via = WISDOM_CLIENTS[self.checks % 2]
-        try:
-            self._assert_listings(via)
-        except _UnreadableUnderKnownBug:
-            # What qconnect created may be unreadable through wisdom (a known bug); the
-            # qconnect model allows all of it, so the listing is checked through qconnect.
-            assert via == "wisdom"
-            self._assert_listings("qconnect")
-
-    def _assert_listings(self, via: str) -> None:
         small = 1 + self.checks % 3
         self.checks += 1
         self.assert_listing(
@@ -1001,7 +786,6 @@ class WisdomMachine(_Machine):
 
 ENDPOINT_IDS = ("ep-1", "EP-1", "ep-2")  # ids are case-insensitive: ep-1 and EP-1 are one
 USER_IDS = ("user-1", "user-2")
-_UNREADABLE = "<unreadable under a known bug>"
 _PINPOINT_REFS = {
     "ApplicationId": ("app",),
     "SegmentId": ("segment",),
@@ -1062,43 +846,16 @@ class PinpointMachine(_Machine):
         self.touched = [app]
         return request, self.send("pinpoint", operation, request, raw)
 
-    def _reread_endpoints(self, app: str) -> None:
-        """After a known bug: which endpoints of the pool exist now, and whose they are."""
-        if app not in self.apps:
-            return
-        endpoints: dict[str, str | None] = {}
-        for endpoint in dict.fromkeys(e.lower() for e in ENDPOINT_IDS):
-            outcome = self.send(
-                "pinpoint", "GetEndpoint", {"ApplicationId": app, "EndpointId": endpoint}, False
-            )
-            if outcome.bug is not None:
-                endpoints[endpoint] = _UNREADABLE
-            elif outcome.response is not None:
-                user = outcome.response["EndpointResponse"].get("User", {}).get("UserId")
-                endpoints[endpoint] = user
-            else:
-                assert outcome.refusal == "NotFoundException", outcome
-        self.apps[app].endpoints = endpoints
-
     def _record_endpoint(self, app: str, endpoint_id: str) -> None:
-        found = self.send(
-            "pinpoint", "GetEndpoint", {"ApplicationId": app, "EndpointId": endpoint_id}, False
-        )
-        assert found.response is not None or found.bug is not None, (
-            f"endpoint {endpoint_id!r} was updated but cannot be read: {found.refusal}"
-        )
-        user = (
-            _UNREADABLE
-            if found.response is None
-            else found.response["EndpointResponse"].get("User", {}).get("UserId")
-        )
+        """An endpoint was updated: it must read back, and its user is recorded."""
+        found = self.read("pinpoint", "GetEndpoint", ApplicationId=app, EndpointId=endpoint_id)
+        user = found["EndpointResponse"].get("User", {}).get("UserId")
         self.apps[app].endpoints[endpoint_id.lower()] = user
 
     @initialize()
     def an_app_with_a_segment_and_an_endpoint(self) -> None:
         """A known-good start, so rules act on live resources from the first step."""
         created = self.read("pinpoint", "CreateApp", CreateApplicationRequest={"Name": "start"})
-        assert created is not None
         app = created["ApplicationResponse"]["Id"]
         segment = self.read(
             "pinpoint",
@@ -1106,7 +863,6 @@ class PinpointMachine(_Machine):
             ApplicationId=app,
             WriteSegmentRequest={"Dimensions": {"Demographic": {"Channel": {"Values": ["SMS"]}}}},
         )
-        assert segment is not None
         self.apps[app] = _App({segment["SegmentResponse"]["Id"]: None}, {})
         self.seen += [app, segment["SegmentResponse"]["Id"]]
         request = {"ChannelType": "EMAIL", "Address": "a@example.com", "User": {"UserId": "user-1"}}
@@ -1122,7 +878,6 @@ class PinpointMachine(_Machine):
     @rule(data=st.data(), raw=st.booleans())
     def create_app(self, data: Any, raw: bool) -> None:
         _, outcome = self._call(data, "CreateApp", raw)
-        assert outcome.bug is None, outcome  # no known bug lies on this path
         if outcome.response is not None:
             app = outcome.response["ApplicationResponse"]["Id"]
             assert app not in self.apps, f"CreateApp answered the id of live app {app}"
@@ -1133,7 +888,6 @@ class PinpointMachine(_Machine):
     @rule(data=st.data(), raw=st.booleans())
     def delete_app(self, data: Any, raw: bool) -> None:
         request, outcome = self._call(data, "DeleteApp", raw)
-        assert outcome.bug is None, outcome
         if outcome.response is not None:
             app = request["ApplicationId"]
             assert app in self.apps, f"deleted app {app!r}, not a live one"
@@ -1143,7 +897,6 @@ class PinpointMachine(_Machine):
     @rule(data=st.data(), raw=st.booleans())
     def create_segment(self, data: Any, raw: bool) -> None:
         request, outcome = self._call(data, "CreateSegment", raw)
-        assert outcome.bug is None, outcome
         if outcome.response is not None:
             app = request["ApplicationId"]
             assert app in self.apps, f"a segment was created in {app!r}, not a live app"
@@ -1154,7 +907,6 @@ class PinpointMachine(_Machine):
     @rule(data=st.data(), raw=st.booleans())
     def delete_segment(self, data: Any, raw: bool) -> None:
         request, outcome = self._call(data, "DeleteSegment", raw)
-        assert outcome.bug is None, outcome
         if outcome.response is not None:
             app, segment = request["ApplicationId"], request["SegmentId"]
             assert app in self.apps, f"deleted a segment of {app!r}, not a live app"
@@ -1165,9 +917,7 @@ class PinpointMachine(_Machine):
     def update_endpoint(self, data: Any, raw: bool) -> None:
         request, outcome = self._call(data, "UpdateEndpoint", raw)
         app = request.get("ApplicationId")
-        if outcome.bug is not None:
-            self._reread_endpoints(app)
-        elif outcome.response is not None:
+        if outcome.response is not None:
             assert app in self.apps, f"an endpoint was stored in {app!r}, not a live app"
             self._record_endpoint(app, request["EndpointId"])
 
@@ -1175,9 +925,7 @@ class PinpointMachine(_Machine):
     def delete_endpoint(self, data: Any, raw: bool) -> None:
         request, outcome = self._call(data, "DeleteEndpoint", raw)
         app = request.get("ApplicationId")
-        if outcome.bug is not None:
-            self._reread_endpoints(app)
-        elif outcome.response is not None:
+        if outcome.response is not None:
             key = request["EndpointId"].lower()
             assert app in self.apps, f"deleted an endpoint of {app!r}, not a live app"
             assert key in self.apps[app].endpoints, f"deleted {key!r}, not a live endpoint"
@@ -1187,17 +935,14 @@ class PinpointMachine(_Machine):
     def delete_user_endpoints(self, data: Any, raw: bool) -> None:
         request, outcome = self._call(data, "DeleteUserEndpoints", raw)
         app = request.get("ApplicationId")
-        if outcome.bug is not None:
-            self._reread_endpoints(app)
-        elif outcome.response is not None:
+        if outcome.response is not None:
             assert app in self.apps, f"deleted endpoints of {app!r}, not a live app"
             endpoints = self.apps[app].endpoints
             removed = {item["Id"].lower() for item in outcome.response["EndpointsResponse"]["Item"]}
-            if _UNREADABLE not in endpoints.values():
-                mine = {k for k, user in endpoints.items() if user == request["UserId"]}
-                assert removed == mine, f"removed {removed}, the user had {mine}"
+            mine = {k for k, user in endpoints.items() if user == request["UserId"]}
+            assert removed == mine, f"removed {removed}, the user had {mine}"
             for key in removed:
-                endpoints.pop(key, None)
+                del endpoints[key]
 
     @invariant()
     def listings_match_the_model(self) -> None:
@@ -1231,22 +976,15 @@ class PinpointMachine(_Machine):
     def _assert_endpoints(self, app: str) -> None:
         endpoints = self.apps[app].endpoints
         for key, user in endpoints.items():
-            if user == _UNREADABLE:
-                continue
             found = self.read("pinpoint", "GetEndpoint", ApplicationId=app, EndpointId=key)
-            if found is not None:
-                response = found["EndpointResponse"]
-                assert response["Id"].lower() == key
-                assert response.get("User", {}).get("UserId") == user
-        if _UNREADABLE in endpoints.values():
-            return
+            response = found["EndpointResponse"]
+            assert response["Id"].lower() == key
+            assert response.get("User", {}).get("UserId") == user
         for user in USER_IDS:
             mine = {k for k, owner in endpoints.items() if owner == user}
             outcome = self.send(
                 "pinpoint", "GetUserEndpoints", {"ApplicationId": app, "UserId": user}, False
             )
-            if outcome.bug is not None:
-                continue
             if not mine:
                 assert outcome.refusal == "NotFoundException", outcome
                 continue
@@ -1295,17 +1033,6 @@ class LexMachine(_Machine):
         self.touched = [table["bot"]]
         return request, self.send("lexv2-models", operation, request, raw)
 
-    def resync(self) -> None:
-        listed = self.read("lexv2-models", "ListBots", maxResults=1000)
-        assert listed is not None
-        self.bots = {}
-        for bot in _bot_page(listed)[0]:
-            locales = self.read(
-                "lexv2-models", "ListBotLocales", botId=bot, botVersion="DRAFT", maxResults=1000
-            )
-            assert locales is not None
-            self.bots[bot] = set(_locale_page(locales)[0])
-
     @initialize()
     def a_bot_with_a_locale(self) -> None:
         """A known-good start, so rules act on live resources from the first step."""
@@ -1317,7 +1044,6 @@ class LexMachine(_Machine):
             dataPrivacy={"childDirected": False},
             idleSessionTTLInSeconds=300,
         )
-        assert created is not None
         bot = created["botId"]
         locale = {"botId": bot, "botVersion": "DRAFT", "localeId": "en_US"}
         assert self.read(
@@ -1329,9 +1055,7 @@ class LexMachine(_Machine):
     @rule(data=st.data(), raw=st.booleans())
     def create_bot(self, data: Any, raw: bool) -> None:
         _, outcome = self._call(data, "CreateBot", raw)
-        if outcome.bug is not None:
-            self.resync()
-        elif outcome.response is not None:
+        if outcome.response is not None:
             bot = outcome.response["botId"]
             assert bot not in self.bots, f"CreateBot answered the id of live bot {bot}"
             self.bots[bot] = set()
@@ -1341,24 +1065,18 @@ class LexMachine(_Machine):
     @rule(data=st.data(), raw=st.booleans())
     def delete_bot(self, data: Any, raw: bool) -> None:
         request, outcome = self._call(data, "DeleteBot", raw)
-        if outcome.bug is not None:
-            self.resync()
-        elif outcome.response is not None:
+        if outcome.response is not None:
             assert request["botId"] in self.bots, f"deleted {request['botId']!r}, not a live bot"
             del self.bots[request["botId"]]
 
     @rule(data=st.data(), raw=st.booleans())
     def update_bot(self, data: Any, raw: bool) -> None:
-        _, outcome = self._call(data, "UpdateBot", raw)
-        if outcome.bug is not None:
-            self.resync()
+        self._call(data, "UpdateBot", raw)
 
     @rule(data=st.data(), raw=st.booleans())
     def create_bot_locale(self, data: Any, raw: bool) -> None:
         request, outcome = self._call(data, "CreateBotLocale", raw)
-        if outcome.bug is not None:
-            self.resync()
-        elif outcome.response is not None:
+        if outcome.response is not None:
             bot = outcome.response["botId"]
             assert bot in self.bots, f"a locale was created in {bot!r}, not a live bot"
             self.bots[bot].add(outcome.response["localeId"])
@@ -1366,9 +1084,7 @@ class LexMachine(_Machine):
     @rule(data=st.data(), raw=st.booleans())
     def delete_bot_locale(self, data: Any, raw: bool) -> None:
         request, outcome = self._call(data, "DeleteBotLocale", raw)
-        if outcome.bug is not None:
-            self.resync()
-        elif outcome.response is not None:
+        if outcome.response is not None:
             locales = self.bots.get(request["botId"], set())
             assert request["localeId"] in locales, f"deleted {request}, not a live locale"
             locales.discard(request["localeId"])
@@ -1436,20 +1152,37 @@ def test_lex_state_is_never_corrupted() -> None:
     _run_machine(LexMachine, ("lexv2-models",))
 
 
-# ------------------------------------------------------------------ known bugs
+# ------------------------------------------------------------------ fixed bugs: regressions
 
 
-@pytest.mark.xfail(
-    strict=True, raises=ValueError, reason="BUG: PageSize '²' passes isdigit() but int() raises"
-)
-def test_bug_pinpoint_page_size_of_unicode_digits_is_a_crash() -> None:
-    """pinpoint/backend.py ``_page``: ``"²".isdigit()`` is true, ``int("²")`` raises
-    ValueError, which escapes the pipeline instead of becoming BadRequestException."""
-    with mock_imports(check_responses=True):
+def _endpoint(client: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The seeded endpoint as GetEndpoint answers it, less what changes on every call."""
+    found = client.get_endpoint(ApplicationId=values["app"], EndpointId=values["endpoint"])
+    response = dict(found["EndpointResponse"])
+    del response["RequestId"], response["EffectiveDate"]
+    return response
+
+
+def test_a_unicode_digit_page_size_is_bad_request() -> None:
+    """pinpoint/backend.py ``_page``: ``"²".isdigit()`` is true but ``int("²")`` raises;
+    PageSize takes ASCII digits only, so '²' is refused like any other non-number."""
+    with mock_imports(check_responses=True) as controller:
         client = session_client("pinpoint")
-        with pytest.raises(ClientError) as raised:
-            client.get_apps(PageSize="²")
-        assert error_of(raised.value)[::2] == ("BadRequestException", 400)
+        values = seed_pinpoint(client, controller)
+        app = {"ApplicationId": values["app"]}
+        for operation, params in (
+            ("GetApps", {}),
+            ("GetSegments", app),
+            ("GetImportJobs", app),
+            ("GetSegmentImportJobs", {**app, "SegmentId": values["import_segment"]}),
+        ):
+            with pytest.raises(ClientError) as raised:
+                send(client, operation, {**params, "PageSize": "²"})
+            assert error_of(raised.value) == (
+                "BadRequestException",
+                "PageSize must be a positive whole number; got '²'.",
+                400,
+            ), operation
 
 
 def _with_raw_body(client_name: str, body: dict[str, Any]) -> Any:
@@ -1460,113 +1193,123 @@ def _with_raw_body(client_name: str, body: dict[str, Any]) -> Any:
     return client
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="BUG: undeclared body members reach the backend method as kwargs",
-)
-def test_bug_an_unknown_body_member_crashes_the_backend_call() -> None:
-    """rest-json services ignore members the input shape does not declare; importmock's
-    ``InputPlan.parse`` (engine/protocol.py) keeps them and ``MockSession.handle``
-    (engine/session.py, ``method(backend, **params)``) passes them on: TypeError."""
-    with mock_imports(check_responses=True):
+def test_an_unknown_body_member_is_ignored() -> None:
+    """rest-json services ignore members the input shape does not declare; the backend
+    method never sees one (it was passed on as a keyword argument: TypeError)."""
+    with mock_imports(check_responses=True) as controller:
         client = session_client("qconnect")
         kb = client.create_knowledge_base(name="kb", knowledgeBaseType="QUICK_RESPONSES")
         arn = kb["knowledgeBase"]["knowledgeBaseArn"]
         raw_client = _with_raw_body("qconnect", {"tags": {"k": "v"}, "surprise": 1})
-        raw_client.tag_resource(resourceArn=arn, tags={})
+        tagged = raw_client.tag_resource(resourceArn=arn, tags={})
+        assert tagged["ResponseMetadata"]["HTTPStatusCode"] == 200
+        assert controller.calls[-1].params == {"resourceArn": arn, "tags": {"k": "v"}}
         assert client.list_tags_for_resource(resourceArn=arn)["tags"] == {"k": "v"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ConformanceError,
-    reason="BUG: undeclared body members are stored and echoed",
-)
-def test_bug_an_unknown_body_member_is_stored_and_echoed() -> None:
-    """The same root cause where the backend method takes ``**kwargs``
-    (``create_knowledge_base(**configuration)``): the member is kept in the knowledge
-    base's ``extra`` and sent back, which the model does not allow (ConformanceError).
-    Nested ones too: UpdateQuickResponse with ``groupingConfiguration={"": None}`` stores
-    the dict as sent and answers it."""
+def test_an_unknown_body_member_is_not_stored_or_echoed() -> None:
+    """Where the backend method takes ``**kwargs`` (``create_knowledge_base``), an unknown
+    member is neither answered nor kept; nested ones neither (UpdateQuickResponse with
+    ``groupingConfiguration={"": None}`` answers and keeps an empty grouping)."""
     with mock_imports(check_responses=True):
+        client = session_client("qconnect")
         body = {"name": "kb", "knowledgeBaseType": "EXTERNAL", "surprise": 1}
         created = _with_raw_body("qconnect", body).create_knowledge_base(
             name="kb", knowledgeBaseType="EXTERNAL"
-        )
-        assert "surprise" not in created["knowledgeBase"]
+        )["knowledgeBase"]
+        assert "surprise" not in created
+        kb_id = created["knowledgeBaseId"]
+        assert client.get_knowledge_base(knowledgeBaseId=kb_id)["knowledgeBase"] == created
+
+        kb_id = client.create_knowledge_base(name="qrs", knowledgeBaseType="QUICK_RESPONSES")[
+            "knowledgeBase"
+        ]["knowledgeBaseId"]
+        qr = client.create_quick_response(
+            knowledgeBaseId=kb_id, name="qr", content={"content": "c"}
+        )["quickResponse"]
+        ids = {"knowledgeBaseId": kb_id, "quickResponseId": qr["quickResponseId"]}
+        raw_client = _with_raw_body("qconnect", {"groupingConfiguration": {"": None}})
+        updated = raw_client.update_quick_response(**ids)["quickResponse"]
+        assert updated["groupingConfiguration"] == {}
+        read = client.get_quick_response(**ids)["quickResponse"]
+        assert read["groupingConfiguration"] == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(AttributeError, TypeError),
-    reason="BUG: a JSON null group in UpdateEndpoint crashes merge",
-)
-def test_bug_pinpoint_endpoint_update_with_a_null_group_crashes() -> None:
-    """A null member is an absent one (the validator agrees), but ``endpoints.merge``
-    (services/pinpoint/endpoints.py) calls ``.items()`` on a null ``User`` and unpacks a
-    null ``User.UserAttributes``: AttributeError / TypeError out of the client call."""
-    with mock_imports(check_responses=True) as controller:
-        values = seed_pinpoint(session_client("pinpoint"), controller)
-        for body in ({"User": None}, {"User": {"UserAttributes": None}}):
-            _with_raw_body("pinpoint", body).update_endpoint(
-                ApplicationId=values["app"], EndpointId=values["endpoint"], EndpointRequest={}
-            )
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=ConformanceError,
-    reason="BUG: UpdateEndpoint stores JSON nulls, reads then fail",
-)
-def test_bug_pinpoint_endpoint_stored_with_a_null_group_cannot_be_read() -> None:
-    """``update_endpoint`` (services/pinpoint/backend.py) stores the request's members as
-    sent, nulls included; every later read of the endpoint then answers a null member,
-    which the model does not allow (ConformanceError): the endpoint is unreadable."""
+def test_a_null_group_in_update_endpoint_is_absent() -> None:
+    """A null member is an absent one: UpdateEndpoint with a null ``User`` or a null
+    ``User.UserAttributes`` is accepted and leaves the user as it was (``endpoints.merge``
+    called ``.items()`` on the null, or unpacked it: AttributeError / TypeError)."""
     with mock_imports(check_responses=True) as controller:
         client = session_client("pinpoint")
         values = seed_pinpoint(client, controller)
-        _with_raw_body("pinpoint", {"Demographic": None}).update_endpoint(
+        before = _endpoint(client, values)
+        assert before["User"] == {"UserId": "seed-user"}
+        for body in ({"User": None}, {"User": {"UserAttributes": None}}):
+            updated = _with_raw_body("pinpoint", body).update_endpoint(
+                ApplicationId=values["app"], EndpointId=values["endpoint"], EndpointRequest={}
+            )
+            assert updated["ResponseMetadata"]["HTTPStatusCode"] == 202, body
+            assert updated["MessageBody"]["Message"] == "Accepted", body
+            assert _endpoint(client, values) == before, body
+
+
+def test_an_endpoint_updated_with_null_groups_reads_back() -> None:
+    """``update_endpoint`` no longer stores the request's nulls: every later read of the
+    endpoint answers it without the null member (a null member in a response is not
+    conformant, so the endpoint was unreadable)."""
+    with mock_imports(check_responses=True) as controller:
+        client = session_client("pinpoint")
+        values = seed_pinpoint(client, controller)
+        before = _endpoint(client, values)
+        _with_raw_body("pinpoint", {"Demographic": None, "Location": None}).update_endpoint(
             ApplicationId=values["app"], EndpointId=values["endpoint"], EndpointRequest={}
         )
-        found = client.get_endpoint(ApplicationId=values["app"], EndpointId=values["endpoint"])
-        assert "Demographic" not in found["EndpointResponse"]
+        after = _endpoint(client, values)
+        assert "Demographic" not in after and "Location" not in after
+        assert after == before
+        mine = client.get_user_endpoints(ApplicationId=values["app"], UserId=values["user"])
+        ids = {item["Id"] for item in mine["EndpointsResponse"]["Item"]}
+        assert values["endpoint"] in ids
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ConformanceError,
-    reason="BUG: qconnect-only values make wisdom reads non-conformant",
-)
-def test_bug_what_qconnect_creates_wisdom_cannot_read() -> None:
-    """wisdom and qconnect share one backend (services/wisdom/backend.py); a request is
-    validated with the sending client's model, but a resource is answered as stored to
-    either client. A knowledge base of a type only qconnect's model has (MESSAGE_TEMPLATES,
-    MANAGED) or with a member only qconnect's model has (``vectorIngestionConfiguration``),
-    a quick response named with 41 to 100 characters (qconnect allows 100, wisdom 40) or
-    whose contentType only matches qconnect's unanchored pattern (``"x" + plain + "x"``):
-    every wisdom read of it is a ConformanceError."""
+def test_what_qconnect_creates_wisdom_reads() -> None:
+    """wisdom and qconnect share one backend (services/wisdom/backend.py): what qconnect
+    creates, wisdom reads as stored, even where only qconnect's model allows it: a
+    knowledge base of type MESSAGE_TEMPLATES, a quick response named with 60 characters
+    (qconnect allows 100, wisdom 40), or whose contentType only matches qconnect's
+    unanchored pattern. (Every such wisdom read was a ConformanceError.)"""
     with mock_imports(check_responses=True):
         qconnect, wisdom = session_client("qconnect"), session_client("wisdom")
-        qconnect.create_knowledge_base(name="templates", knowledgeBaseType="MESSAGE_TEMPLATES")
+        templates = qconnect.create_knowledge_base(
+            name="templates", knowledgeBaseType="MESSAGE_TEMPLATES"
+        )["knowledgeBase"]["knowledgeBaseId"]
         kb = qconnect.create_knowledge_base(name="kb", knowledgeBaseType="QUICK_RESPONSES")
         kb_id = kb["knowledgeBase"]["knowledgeBaseId"]
-        qconnect.create_quick_response(
-            knowledgeBaseId=kb_id, name="n" * 41, content={"content": "c"}
-        )
-        qconnect.create_quick_response(
+        long_name = qconnect.create_quick_response(
+            knowledgeBaseId=kb_id, name="n" * 60, content={"content": "c"}
+        )["quickResponse"]["quickResponseId"]
+        wrapped_type = "x application/x.quickresponse;format=plain x"
+        wrapped = qconnect.create_quick_response(
             knowledgeBaseId=kb_id,
             name="wrapped",
             content={"content": "c"},
-            contentType="x application/x.quickresponse;format=plain x",
-        )
-        wisdom.list_knowledge_bases()
-        wisdom.list_quick_responses(knowledgeBaseId=kb_id)
+            contentType=wrapped_type,
+        )["quickResponse"]["quickResponseId"]
 
-
-def test_every_known_bug_has_its_strict_xfail_reproduction() -> None:
-    for bug in KNOWN_BUGS:
-        reproduction = globals().get(bug.test)
-        assert reproduction is not None, bug
-        marks = [m for m in getattr(reproduction, "pytestmark", []) if m.name == "xfail"]
-        assert marks and marks[0].kwargs.get("strict") is True, bug.test
+        types = {
+            s["knowledgeBaseId"]: s["knowledgeBaseType"]
+            for s in wisdom.list_knowledge_bases()["knowledgeBaseSummaries"]
+        }
+        assert types == {templates: "MESSAGE_TEMPLATES", kb_id: "QUICK_RESPONSES"}
+        found = wisdom.get_knowledge_base(knowledgeBaseId=templates)["knowledgeBase"]
+        assert found["knowledgeBaseType"] == "MESSAGE_TEMPLATES"
+        listed = {
+            s["quickResponseId"]: (s["name"], s["contentType"])
+            for s in wisdom.list_quick_responses(knowledgeBaseId=kb_id)["quickResponseSummaries"]
+        }
+        assert listed == {
+            long_name: ("n" * 60, "application/x.quickresponse;format=plain"),
+            wrapped: ("wrapped", wrapped_type),
+        }
+        read = wisdom.get_quick_response(knowledgeBaseId=kb_id, quickResponseId=long_name)
+        assert read["quickResponse"]["name"] == "n" * 60

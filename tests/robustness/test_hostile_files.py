@@ -59,6 +59,7 @@ from tests.services.lexv2.conftest import (
     vocabulary_spec,
 )
 from tests.services.lexv2.conftest import run_import as lex_run_import
+from tests.services.lexv2.test_archive_failures import DESCRIPTION_MAX
 from tests.services.pinpoint.conftest import BUCKET, endpoint, make_app
 from tests.services.pinpoint.conftest import run_import as pinpoint_run_import
 
@@ -1079,7 +1080,7 @@ def test_lex_huge_line_in_bot_json_within_memory_bound(lex: Lex) -> None:
     assert reason.startswith(f"{BOT_JSON}: Value 'xxx")
     assert reason.endswith(
         "' at 'description' failed to satisfy constraint: Member must have length less than "
-        "or equal to 2000"
+        f"or equal to {DESCRIPTION_MAX}"
     )
     # Bounded by what the archive expands to, which is what the reader legitimately holds.
     assert watch.peak < memory_bound(HUGE), watch.peak
