@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 
+from importmock.engine.text_files import nul_byte
+
 SOURCE_COLUMNS = ("Source", "Conversation Participant")
 INPUT_COLUMNS = {"Text": "Input", "Audio": "Expected Transcription"}
 SOURCES = ("User", "Agent")
@@ -33,6 +35,9 @@ def count_turns(body: bytes, where: str, modality: str = "Text") -> int:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TestSetProblems([f"{where}: the file is not UTF-8 text."]) from None
+    nul = nul_byte(body)
+    if nul is not None:
+        raise TestSetProblems([f"{where}: the file is not UTF-8 text ({nul})."])
     # strict: a quoted value cut off by the end of the file is an error, not a last row.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from importmock.engine.text_files import nul_byte
 from importmock.services.lexv2.models import VocabularyItem, new_id
 
 MAX_PHRASES = 500
@@ -35,6 +36,9 @@ def read(body: bytes, json_form: bool = False) -> list[VocabularyItem]:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise VocabularyProblems(["the file is not UTF-8 text."]) from None
+    nul = nul_byte(body)
+    if nul is not None:
+        raise VocabularyProblems([f"the file is not UTF-8 text ({nul})."])
     rows = _json_rows(text) if json_form else _tsv_rows(text)
     reasons: list[str] = []
     items: list[VocabularyItem] = []

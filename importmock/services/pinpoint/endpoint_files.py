@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from importmock.engine.text_files import nul_byte
 from importmock.services.pinpoint.endpoints import (
     DEMOGRAPHIC,
     LOCATION_NUMBERS,
@@ -56,12 +57,16 @@ def _decode(body: bytes) -> str:
                 f"The file is compressed ({kind}); import files must be uncompressed."
             )
     try:
-        return body.decode("utf-8-sig")
+        text = body.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileProblem(
             f"The file is not UTF-8: byte 0x{body[error.start]:02x} at offset {error.start} "
             "is not valid UTF-8."
         ) from None
+    nul = nul_byte(body)
+    if nul is not None:
+        raise FileProblem(f"The file is not UTF-8 text: {nul}.")
+    return text
 
 
 def _physical_lines(text: str) -> list[str]:

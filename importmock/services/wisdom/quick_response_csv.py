@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from importmock.engine.text_files import nul_byte
+
 MAX_ROWS_PER_FILE = 100
 LIST_SEPARATOR = ";"
 
@@ -73,6 +75,9 @@ def read(data: bytes) -> QuickResponseFile:
         raise FileProblem(
             f"The file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})."
         ) from None
+    nul = nul_byte(data)
+    if nul is not None:
+        raise FileProblem(f"The file is not UTF-8 text ({nul}).")
     try:
         lines = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
