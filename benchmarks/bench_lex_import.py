@@ -23,7 +23,7 @@ import tracemalloc
 import zipfile
 from typing import Any
 
-from measure import current_rss_mib, machine, peak_rss_mib, run_child
+from measure import current_rss_mib, peak_rss_mib, print_import, run_child
 
 TARGET_SECONDS = 2.0
 TARGET_MB = 200  # megabytes (10**6 bytes), as docs/performance.md states it
@@ -152,18 +152,15 @@ def main() -> None:
         return
     timed = run(args.intents, trace=False)
     traced = run(args.intents, trace=True)
-    size_kib = timed["zip_kib"]
-    print(f"machine: {machine()}")
-    print(f"Lex V2 bot import of {args.intents:,} intents x 5 slots ({size_kib:,.0f} KiB zip)")
-    print(
-        f"  time, CreateUploadUrl to intents listable: {timed['seconds']:.2f} s "
-        f"(target {TARGET_SECONDS:g} s)"
+    print_import(
+        f"Lex V2 bot import of {args.intents:,} intents x 5 slots "
+        f"({timed['zip_kib']:,.0f} KiB zip)",
+        "CreateUploadUrl to intents listable",
+        timed,
+        traced,
+        TARGET_SECONDS,
+        TARGET_MB,
     )
-    print(
-        f"  peak RSS over baseline: {timed['rss_peak_over_baseline_mib']:.0f} MiB "
-        f"(target {TARGET_MB} MB)"
-    )
-    print(f"  peak traced Python allocations: {traced['traced_peak_mib']:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import time
 import tracemalloc
 from typing import Any
 
-from measure import current_rss_mib, machine, peak_rss_mib, run_child
+from measure import current_rss_mib, peak_rss_mib, print_import, run_child
 
 TARGET_SECONDS = 3.0
 TARGET_MB = 300  # megabytes (10**6 bytes), as docs/performance.md states it
@@ -104,17 +104,14 @@ def main() -> None:
         return
     timed = run(args.endpoints, trace=False)
     traced = run(args.endpoints, trace=True)
-    print(f"machine: {machine()}")
-    print(f"Pinpoint import of {args.endpoints:,} endpoints ({timed['csv_mib']:.1f} MiB CSV)")
-    print(
-        f"  time, CreateImportJob to endpoints readable: {timed['seconds']:.2f} s "
-        f"(target {TARGET_SECONDS:g} s)"
+    print_import(
+        f"Pinpoint import of {args.endpoints:,} endpoints ({timed['csv_mib']:.1f} MiB CSV)",
+        "CreateImportJob to endpoints readable",
+        timed,
+        traced,
+        TARGET_SECONDS,
+        TARGET_MB,
     )
-    print(
-        f"  peak RSS over baseline: {timed['rss_peak_over_baseline_mib']:.0f} MiB "
-        f"(target {TARGET_MB} MB)"
-    )
-    print(f"  peak traced Python allocations: {traced['traced_peak_mib']:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -63,3 +63,22 @@ def machine() -> str:
     except OSError:
         pass
     return f"{model}, {os.cpu_count()} CPUs, {platform.machine()}, Python {sys.version.split()[0]}"
+
+
+def print_import(
+    title: str,
+    measured: str,
+    timed: dict[str, Any],
+    traced: dict[str, Any],
+    target_seconds: float,
+    target_mb: int,
+) -> None:
+    """The report of a big-import benchmark: time, peak RSS and traced peak vs targets."""
+    print(f"machine: {machine()}")
+    print(title)
+    print(f"  time, {measured}: {timed['seconds']:.2f} s (target {target_seconds:g} s)")
+    print(
+        f"  peak RSS over baseline: {timed['rss_peak_over_baseline_mib']:.0f} MiB "
+        f"(target {target_mb} MB)"
+    )
+    print(f"  peak traced Python allocations: {traced['traced_peak_mib']:.0f} MiB")

@@ -15,6 +15,8 @@ internals. They only work while a mock is active (decorator, context manager or 
   shared by the whole run (models load once).
 - ``both_mocks(moto_outside)``: moto's ``mock_aws`` and ``mock_imports`` nested either way;
   yields the controller.
+- ``rewrite_body(client, rewrite)``: every request ``client`` sends carries
+  ``rewrite(serialised body)`` instead, as another SDK or a hand-made request could send.
 
 Test modules import them with ``from tests.helpers import make_kb, upload_csv``.
 """
@@ -24,7 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
@@ -90,6 +92,17 @@ def error_of(error: ClientError) -> tuple[str, str, int]:
         response["Error"]["Message"],
         response["ResponseMetadata"]["HTTPStatusCode"],
     )
+
+
+def rewrite_body(client: Any, rewrite: Callable[[bytes], bytes]) -> None:
+    """Send what ``rewrite`` makes of each serialised body (botocore never sends unknown
+    members, nulls or malformed JSON; other SDKs and hand-made requests may)."""
+
+    def replace(request: Any, **_: Any) -> None:
+        request.data = rewrite(request.body or b"")
+        request.headers["Content-Length"] = str(len(request.data))
+
+    client.meta.events.register_first("before-sign", replace)
 
 
 _SESSION: list[boto3.session.Session] = []

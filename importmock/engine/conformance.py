@@ -33,6 +33,7 @@ from botocore.model import OperationModel, Shape, StructureShape
 from botocore.utils import parse_timestamp
 
 from importmock.engine.errors import ConformanceError
+from importmock.engine.protocol import error_code, error_status
 from importmock.engine.validation import validator_for
 
 __all__ = [
@@ -88,10 +89,7 @@ UNDECLARED_ERRORS: Mapping[tuple[str, str], Mapping[str, str]] = {
 
 def allowed_errors(client: str, operation: OperationModel) -> frozenset[str]:
     """Every error code ``operation`` may answer: declared, common or documented."""
-    declared = {
-        str(shape.metadata.get("error", {}).get("code", shape.name))
-        for shape in operation.error_shapes
-    }
+    declared = {error_code(shape) for shape in operation.error_shapes}
     extra = UNDECLARED_ERRORS.get((client, operation.name), {})
     return frozenset(declared | set(COMMON_ERRORS) | set(extra))
 
@@ -209,14 +207,8 @@ class ResponseChecker:
         self._status = int(operation.http.get("responseCode", 200))
         # The service's error shapes, not just the operation's: an undeclared error the
         # service answers (UNDECLARED_ERRORS) still has the shape of the service's error.
-        self._errors = {
-            str(s.metadata.get("error", {}).get("code", s.name)): s
-            for s in operation.service_model.error_shapes
-        }
-        declared = {
-            str(s.metadata.get("error", {}).get("code", s.name)) for s in operation.error_shapes
-        }
-        self._declared = sorted(declared)
+        self._errors = {error_code(s): s for s in operation.service_model.error_shapes}
+        self._declared = sorted(error_code(s) for s in operation.error_shapes)
         output = operation.output_shape
         self._output = output
         self._payload: tuple[str, Shape] | None = None
@@ -290,7 +282,7 @@ class ResponseChecker:
             if parsed is not None and set(parsed) - {"message"}:
                 problems.append(f"error body members {sorted(parsed)}; expected only message")
             return problems
-        expected = int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
+        expected = error_status(shape)
         if status != expected:
             problems.append(f"{code} answered with status {status}; its shape says {expected}")
         if parsed is not None:

@@ -352,6 +352,16 @@ class OutputPlan:
         return status, headers, json.dumps(out, default=_json_default).encode()
 
 
+def error_code(shape: Shape) -> str:
+    """The code an error shape answers with (``x-amzn-ErrorType``)."""
+    return str(shape.metadata.get("error", {}).get("code", shape.name))
+
+
+def error_status(shape: Shape) -> int:
+    """The HTTP status an error shape answers with."""
+    return int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
+
+
 def serialize_error(
     error_shape: Shape | None,
     code: str,
@@ -371,7 +381,7 @@ def serialize_error(
         body["message"] = message
     else:
         if status is None:
-            status = int(error_shape.metadata.get("error", {}).get("httpStatusCode", 400))
+            status = error_status(error_shape)
         for name in error_shape.members:
             if name.lower() == "message":
                 body[name] = message

@@ -16,7 +16,7 @@ from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape
 
 from importmock.engine.conformance import ResponseChecker
-from importmock.engine.protocol import InputPlan, OutputPlan
+from importmock.engine.protocol import InputPlan, OutputPlan, error_code
 from importmock.engine.routing import Router
 from importmock.engine.validation import InputValidator, validator_for
 
@@ -34,16 +34,12 @@ class OperationSpec:
         self.validator: InputValidator | None = (
             validator_for(model.input_shape) if model.input_shape is not None else None
         )
-        self.error_codes = frozenset(_error_code(shape) for shape in model.error_shapes)
+        self.error_codes = frozenset(error_code(shape) for shape in model.error_shapes)
 
     @cached_property
     def response_checker(self) -> ResponseChecker:
         """Checks this operation's responses against its model (``check_responses``)."""
         return ResponseChecker(self.service.name, self.model)
-
-
-def _error_code(shape: Shape) -> str:
-    return str(shape.metadata.get("error", {}).get("code", shape.name))
 
 
 class ServiceSpec:
@@ -61,7 +57,7 @@ class ServiceSpec:
 
     @cached_property
     def error_shapes(self) -> dict[str, Shape]:
-        return {_error_code(shape): shape for shape in self.model.error_shapes}
+        return {error_code(shape): shape for shape in self.model.error_shapes}
 
     @cached_property
     def operation_names(self) -> dict[str, str]:

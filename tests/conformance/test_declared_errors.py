@@ -28,8 +28,8 @@ from botocore.exceptions import ClientError
 import importmock
 from importmock import mock_imports
 from importmock.engine.conformance import COMMON_ERRORS, UNDECLARED_ERRORS, allowed_errors
-from tests.conformance.model_requests import breaches, minimal_request
-from tests.conformance.test_generated_requests import OPERATIONS
+from tests.conformance.model_requests import minimal_request
+from tests.conformance.test_generated_requests import BREACHES, OPERATIONS
 from tests.helpers import session_client
 
 PACKAGE = Path(importmock.__file__).parent
@@ -69,13 +69,13 @@ def test_generated_requests_draw_only_errors_allowed_for_their_operation() -> No
     # Responses are collected here rather than refused one by one, to list every breach.
     with mock_imports(check_responses=False) as controller:
         clients = {c: session_client(c, config=config) for c in {c for c, _ in OPERATIONS}}
-        for client, operation in OPERATIONS:
-            requests = [minimal_request(operation)] + [b.params for b in breaches(operation)[0]]
-            for params in requests:
-                try:
-                    getattr(clients[client], xform_name(operation.name))(**params)
-                except ClientError:
-                    pass
+        requests = [(client, op.name, minimal_request(op)) for client, op in OPERATIONS]
+        requests += [(client, b.operation, b.params) for client, b in BREACHES]
+        for client, operation, params in requests:
+            try:
+                getattr(clients[client], xform_name(operation))(**params)
+            except ClientError:
+                pass
         answered = {
             (c.service, c.operation, c.error_code) for c in controller.calls if c.error_code
         }

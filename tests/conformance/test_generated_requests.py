@@ -49,8 +49,9 @@ def _operations() -> list[tuple[str, Any]]:
 
 
 OPERATIONS = _operations()
-BREACHES = [(client, breach) for client, op in OPERATIONS for breach in breaches(op)[0]]
-SKIPPED = [(client, op.name, *skip) for client, op in OPERATIONS for skip in breaches(op)[1]]
+_GENERATED = [(client, op, *breaches(op)) for client, op in OPERATIONS]
+BREACHES = [(client, breach) for client, _, found, _ in _GENERATED for breach in found]
+SKIPPED = [(client, op.name, *skip) for client, op, _, skipped in _GENERATED for skip in skipped]
 
 
 @pytest.fixture(scope="module")

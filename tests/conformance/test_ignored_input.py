@@ -7,25 +7,24 @@ body is rewritten on its way out, as another SDK or a hand-made request could se
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.helpers import error_of, session_client
+from tests.helpers import error_of, rewrite_body, session_client
 
 NO_CLIENT_CHECKS = Config(parameter_validation=False, retries={"max_attempts": 1})
 
 
-def _rewrite_body(client: Any, change: Any) -> None:
-    def rewrite(request: Any, **_: Any) -> None:
-        body = json.loads(request.body or b"{}")
-        change(body)
-        request.data = json.dumps(body).encode()
-        request.headers["Content-Length"] = str(len(request.data))
+def _change_json(client: Any, change: Callable[[dict[str, Any]], None]) -> None:
+    def rewrite(body: bytes) -> bytes:
+        decoded = json.loads(body or b"{}")
+        change(decoded)
+        return json.dumps(decoded).encode()
 
-    client.meta.events.register_first("before-sign", rewrite)
+    rewrite_body(client, rewrite)
 
 
 def test_undeclared_members_are_ignored_at_every_level(importmock: Any) -> None:
@@ -40,7 +39,7 @@ def test_undeclared_members_are_ignored_at_every_level(importmock: Any) -> None:
         body["content"]["notAMemberEither"] = 1
         body["groupingConfiguration"]["nested"] = {"deep": True}
 
-    _rewrite_body(sender, add_unknown)
+    _change_json(sender, add_unknown)
     created = sender.create_quick_response(
         knowledgeBaseId=kb_id,
         name="Hello",
@@ -65,7 +64,7 @@ def test_null_members_are_absent(importmock: Any) -> None:
     def add_nulls(body: dict[str, Any]) -> None:
         body.update({"User": None, "Attributes": None, "Location": None, "Demographic": None})
 
-    _rewrite_body(sender, add_nulls)
+    _change_json(sender, add_nulls)
     sender.update_endpoint(
         ApplicationId=app_id,
         EndpointId="e1",

@@ -13,17 +13,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.helpers import error_of, session_client
+from tests.helpers import error_of, rewrite_body, session_client
 
 NO_CLIENT_CHECKS = Config(parameter_validation=False, retries={"max_attempts": 1})
-
-
-def _replace_body(client: Any, body: bytes) -> None:
-    def replace(request: Any, **_: Any) -> None:
-        request.data = body
-        request.headers["Content-Length"] = str(len(body))
-
-    client.meta.events.register_first("before-sign", replace)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +39,7 @@ def test_a_body_nested_100000_deep_is_a_serialization_error(
     importmock: Any, client_name: str, call: Any, code: str
 ) -> None:
     client = session_client(client_name, config=NO_CLIENT_CHECKS)
-    _replace_body(client, b'{"a":' * 100_000)
+    rewrite_body(client, lambda _: b'{"a":' * 100_000)
     with pytest.raises(ClientError) as raised:
         call(client)
     assert error_of(raised.value) == (code, "The request body is JSON nested too deeply.", 400)
