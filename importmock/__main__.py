@@ -1,4 +1,4 @@
-"""Command line: ``python -m importmock demo`` and ``python -m importmock coverage``."""
+"""Command line: ``importmock demo | coverage | server`` (also ``python -m importmock ...``)."""
 
 from __future__ import annotations
 
@@ -60,10 +60,103 @@ def coverage() -> None:
     sys.stdout.write(coverage_table())
 
 
+def serve(args: argparse.Namespace) -> int:
+    """Serve every backend over HTTP until Ctrl-C (see docs/server-mode.md)."""
+    import logging
+    import os
+
+    from importmock.server import ImportmockServer, warn_if_exposed
+
+    credentials = dict(_credential(text) for text in args.credential)
+    if args.strict_signatures and not credentials:
+        key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+        if not (key and secret):
+            sys.stderr.write(
+                "importmock server: --strict-signatures needs --credential KEY:SECRET "
+                "(or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment)\n"
+            )
+            return 2
+        credentials = {key: secret}
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        server = ImportmockServer(
+            args.host,
+            args.port,
+            credentials=credentials,
+            strict_signatures=args.strict_signatures,
+            progression=args.progression,
+            account_id=args.account_id,
+            max_body_bytes=args.max_body_mb * 1024 * 1024,
+            timeout=args.timeout,
+        )
+    except (OSError, ValueError) as error:
+        sys.stderr.write(f"importmock server: {error}\n")
+        return 2
+    warn_if_exposed(server)
+    checking = "on" if args.strict_signatures else "off"
+    print(
+        f"importmock server listening on {server.url} (signature checking {checking}); "
+        "Ctrl-C stops it",
+        flush=True,
+    )
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        print("importmock server stopped", flush=True)
+    finally:
+        server.server_close()
+    return 0
+
+
+def _credential(text: str) -> tuple[str, str]:
+    key, sep, secret = text.partition(":")
+    if not (sep and key and secret):
+        raise argparse.ArgumentTypeError(f"--credential takes KEY:SECRET, not {text!r}")
+    return key, secret
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m importmock")
-    parser.add_argument("command", choices=("demo", "coverage"))
+    parser = argparse.ArgumentParser(prog="importmock")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", help="import quick responses in a mock and print the job")
+    commands.add_parser("coverage", help="print the implemented operations (Markdown)")
+    server = commands.add_parser("server", help="serve the mocked services over HTTP")
+    server.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
+    server.add_argument("--port", type=int, default=5050, help="port (0 takes a free one)")
+    server.add_argument(
+        "--progression",
+        default="immediate",
+        choices=("immediate", "reads", "time", "manual"),
+        help="how jobs move (change it later with POST /_importmock/progression)",
+    )
+    server.add_argument("--account-id", default="123456789012", help="the default account")
+    server.add_argument(
+        "--strict-signatures",
+        action="store_true",
+        help="verify SigV4 signatures against --credential (off by default)",
+    )
+    server.add_argument(
+        "--credential",
+        action="append",
+        default=[],
+        metavar="KEY:SECRET",
+        help="an access key id and secret that strict mode accepts (repeatable)",
+    )
+    server.add_argument("--max-body-mb", type=int, default=128, help="largest request body")
+    server.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds a connection may stay silent"
+    )
+    server.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)
+    if args.command == "server":
+        try:
+            return serve(args)
+        except argparse.ArgumentTypeError as error:
+            parser.error(str(error))
     {"demo": demo, "coverage": coverage}[args.command]()
     return 0
 

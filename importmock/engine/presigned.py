@@ -7,6 +7,10 @@ or moto's own mock). moto's mock, when it starts after ours, patches ``requests`
 ours and answers every S3-looking URL itself; so moto's mock is taught to hand our URLs
 back to us, which makes them work in either nesting order.
 
+In server mode the URLs point at the server itself, path-style under
+``/_importmock/s3/<bucket>/`` (see :data:`served_from`), so any HTTP client in any language
+can use them.
+
 Expiry and the signature are carried in the URL itself (``X-Amz-Date``, ``X-Amz-Expires``,
 ``X-Amz-Signature`` over the rest), so minting a fresh download URL on every read costs no
 memory, and a tampered URL is refused like S3 refuses it.
@@ -21,6 +25,7 @@ import secrets
 import sys
 import time
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import formatdate
@@ -34,6 +39,12 @@ if TYPE_CHECKING:
     import responses
 
 URL_PATTERN = re.compile(r"https://importmock-[a-z0-9-]+\.s3\.[a-z0-9-]+\.amazonaws\.com/")
+#: Where server mode serves minted URLs: ``/_importmock/s3/<bucket>/<key>``.
+SERVED_PREFIX = "/_importmock/s3/"
+#: The server's base URL (``http://host:port``, as the calling client addressed it) while
+#: it answers a request; unset in-process, where URLs look like S3's own.
+served_from: ContextVar[str | None] = ContextVar("importmock_served_from", default=None)
+_KEY_IN_PATH = re.compile(r"(?:/_importmock/s3/[^/]+)?/(.*)", re.DOTALL)
 _METHODS = ("GET", "PUT", "HEAD", "POST", "DELETE")
 
 
@@ -55,9 +66,7 @@ def _parse_amz_date(text: str) -> float:
     return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
 
 
-def _s3_error(
-    status: int, code: str, message: str, **extra: str
-) -> tuple[int, dict[str, str], str]:
+def s3_error(status: int, code: str, message: str, **extra: str) -> tuple[int, dict[str, str], str]:
     parts = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in extra.items())
     request_id = uuid.uuid4().hex[:16].upper()
     body = (
@@ -87,16 +96,17 @@ class PresignedUrls:
     ) -> tuple[str, float]:
         # Minting happens inside a botocore call, whose hook has already taught moto.
         issued = clock.now()
+        base = served_from.get()
         # X-Amz-Date has one-second resolution, so within a second the URL is the same:
         # reuse it instead of signing again on every GetImportJob.
-        memo_key = (method, bucket, region, key, expires_in, tuple(signed), int(issued))
+        memo_key = (method, bucket, region, key, expires_in, tuple(signed), int(issued), base)
         found = self._minted.get(memo_key)
         if found is not None:
             return found
         if len(self._minted) > 1024:
             self._minted.clear()
         self._minted[memo_key] = minted = self._sign_url(
-            method, bucket, region, key, expires_in, signed, issued
+            method, bucket, region, key, expires_in, signed, issued, base
         )
         return minted
 
@@ -109,8 +119,13 @@ class PresignedUrls:
         expires_in: int,
         signed: list[str],
         issued: float,
+        base: str | None,
     ) -> tuple[str, float]:
-        path = "/" + quote(key)
+        if base is None:
+            origin, path = f"https://importmock-{bucket}.s3.{region}.amazonaws.com", "/"
+        else:
+            origin, path = base, f"{SERVED_PREFIX}importmock-{bucket}/"
+        path += quote(key)
         date = _amz_date(issued)
         signed_headers = ";".join(sorted({"host", *signed}))
         signature = self._sign(method, path, date, expires_in, signed_headers)
@@ -122,7 +137,7 @@ class PresignedUrls:
             f"&X-Amz-SignedHeaders={quote(signed_headers, safe='')}"
             f"&X-Amz-Signature={signature}"
         )
-        url = f"https://importmock-{bucket}.s3.{region}.amazonaws.com{path}?{query}"
+        url = f"{origin}{path}?{query}"
         return url, float(int(issued) + expires_in)
 
     def mint_upload(
@@ -173,7 +188,7 @@ class PresignedUrls:
             signature = params["X-Amz-Signature"]
             issued = _parse_amz_date(date)
         except (KeyError, ValueError):
-            return _s3_error(
+            return s3_error(
                 403,
                 "AccessDenied",
                 "Query-string authentication requires the "
@@ -183,7 +198,7 @@ class PresignedUrls:
         method = "GET" if request.method == "HEAD" else request.method
         expected = self._sign(method, url.path, date, expires, signed)
         if not hmac.compare_digest(expected, signature):
-            return _s3_error(
+            return s3_error(
                 403,
                 "SignatureDoesNotMatch",
                 "The request signature we calculated does not match the signature you "
@@ -191,7 +206,7 @@ class PresignedUrls:
             )
         now = clock.now()
         if now > issued + expires:
-            return _s3_error(
+            return s3_error(
                 403,
                 "AccessDenied",
                 "Request has expired",
@@ -201,15 +216,15 @@ class PresignedUrls:
                     "ServerTime": formatdate(now, usegmt=True),
                 },
             )
-        key = unquote(url.path[1:])
+        key = unquote(_KEY_IN_PATH.fullmatch(url.path).group(1))  # type: ignore[union-attr]
         stored = self._objects.get(key)
         if stored is None:
-            return _s3_error(404, "NoSuchKey", "The specified key does not exist.", Key=key)
+            return s3_error(404, "NoSuchKey", "The specified key does not exist.", Key=key)
         headers = {k.lower(): v for k, v in request.headers.items()}
         if method == "PUT":
             for name, value in stored.required_headers.items():
                 if headers.get(name) != value:
-                    return _s3_error(
+                    return s3_error(
                         403,
                         "SignatureDoesNotMatch",
                         "The request signature we calculated does not match the signature "
@@ -226,7 +241,7 @@ class PresignedUrls:
             etag = hashlib.md5(stored.body).hexdigest()  # noqa: S324 - S3's ETag is an MD5
             return 200, {"ETag": f'"{etag}"', "Content-Length": "0"}, b""
         if stored.body is None:
-            return _s3_error(404, "NoSuchKey", "The specified key does not exist.", Key=key)
+            return s3_error(404, "NoSuchKey", "The specified key does not exist.", Key=key)
         body = b"" if request.method == "HEAD" else stored.body
         return (
             200,

@@ -27,13 +27,13 @@ from importmock.engine.lifecycle import Durations, JobBook, JobInfo, Progression
 from importmock.engine.presigned import PresignedUrls
 from importmock.engine.protocol import SerializationError, serialize_error
 from importmock.engine.s3_objects import S3Objects
+from importmock.engine.sigv4 import scope_of
 from importmock.engine.specs import OperationSpec, ServiceSpec, spec_for_client
 from importmock.engine.validation import validation_message
 
 ProgressionOption = Union[str, Mapping[str, str]]
 QuotasOption = Union[Mapping[str, Mapping[str, int]], None]
 DEFAULT_ACCOUNT_ID = "123456789012"
-_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/")
 _ACCOUNT_KEY = re.compile(r"\d{12}")
 #: Turns ``check_responses`` on for every mock that does not set it (importmock's own
 #: suite sets it, so every response the suite provokes is checked against the model).
@@ -174,6 +174,14 @@ class MockSession:
                 parsed.setdefault(backend.clients[0], {})[name] = value
         return parsed
 
+    def set_progression(self, progression: ProgressionOption, durations: Durations = None) -> None:
+        """Change how jobs started from now on move (running jobs keep their progression)."""
+        parsed = self._parse_progression(progression, durations)
+        with self._lock:
+            self._progressions = parsed
+            self.options["progression"] = progression
+            self.options["durations"] = durations
+
     def quota_overrides(self, service: str) -> Mapping[str, int]:
         """The quotas this session sets for a service (its canonical client name)."""
         return self._quotas.get(service, {})
@@ -184,11 +192,30 @@ class MockSession:
     # -- the pipeline ----------------------------------------------------------------
     def handle(self, spec: ServiceSpec, backend_cls: type[Backend], request: Any) -> AWSResponse:
         """Answer one botocore request for a mocked service."""
-        request_id = _request_id()
-        url = urlsplit(request.url)
-        account, region = self._scope_of(request, url.netloc)
-        match = spec.router.match(request.method, url.path, url.query)
-        operation = match.operation if match else f"{request.method} {url.path}"
+        status, headers, body = self.answer(
+            spec, backend_cls, request.method, request.url, request.headers, _body(request)
+        )
+        return AWSResponse(request.url, status, headers, _RawBody(body))  # type: ignore[arg-type]
+
+    def answer(
+        self,
+        spec: ServiceSpec,
+        backend_cls: type[Backend],
+        http_method: str,
+        url_text: str,
+        request_headers: Any,
+        request_body: bytes,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Answer one request for a mocked service: status, headers and body.
+
+        ``request_headers`` must be looked up case-insensitively (botocore's and the
+        server's headers are).
+        """
+        request_id = new_request_id()
+        url = urlsplit(url_text)
+        account, region = self._scope_of(request_headers, url.netloc)
+        match = spec.router.match(http_method, url.path, url.query)
+        operation = match.operation if match else f"{http_method} {url.path}"
         params: dict[str, Any] = {}
         error_code: str | None = None
         op: OperationSpec | None = None
@@ -196,11 +223,11 @@ class MockSession:
             if match is None:
                 raise ServiceError(
                     "UnknownOperationException",
-                    f"importmock: no {spec.name} operation matches {request.method} {url.path}",
+                    f"importmock: no {spec.name} operation matches {http_method} {url.path}",
                     http_status=404,
                 )
             op = spec.operation(match.operation)
-            params = op.input.parse(match.labels, url.query, request.headers, _body(request))
+            params = op.input.parse(match.labels, url.query, request_headers, request_body)
             if op.validator is not None:
                 violations = op.validator.violations(params)
                 if violations:
@@ -248,26 +275,26 @@ class MockSession:
                     f"does not allow: {problems[0]}"
                     + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else "")
                 )
-        return AWSResponse(request.url, status, headers, _RawBody(body))  # type: ignore[arg-type]
+        return status, headers, body
 
-    def _scope_of(self, request: Any, host: str) -> tuple[str, str]:
+    def _scope_of(self, headers: Any, host: str) -> tuple[str, str]:
         """The account and region a request addresses, from its SigV4 credential scope.
 
         The account is the ``account_id`` option, unless the client signs with an access
         key id of 12 digits: that is taken as the account (as moto does), so one test can
-        act in several accounts.
+        act in several accounts. An unsigned request addresses the region its AWS host
+        names, else us-east-1.
         """
-        auth = request.headers.get("Authorization")
-        if auth:
-            if isinstance(auth, bytes):
-                auth = auth.decode("ascii", "replace")
-            found = _SCOPE.search(auth)
-            if found:
-                key, region = found.groups()
-                account = key if _ACCOUNT_KEY.fullmatch(key) else self.account_id
-                return account, region
+        auth = headers.get("Authorization")
+        if isinstance(auth, bytes):
+            auth = auth.decode("ascii", "replace")
+        scope = scope_of(auth)
+        if scope is not None:
+            key = scope.access_key
+            return (key if _ACCOUNT_KEY.fullmatch(key) else self.account_id), scope.region
         labels = host.split(".")
-        return self.account_id, labels[1] if len(labels) > 3 else "us-east-1"
+        aws_host = host.endswith(".amazonaws.com") and len(labels) > 3
+        return self.account_id, labels[1] if aws_host else "us-east-1"
 
     def _backend(self, backend_cls: type[Backend], account: str, region: str) -> Backend:
         key = (backend_cls, account, region)
@@ -368,6 +395,11 @@ class MockSession:
         """
         self.objects.put(bucket, key, body)
 
+    def serve_url(self, request: Any) -> tuple[int, dict[str, str], Any]:
+        """Answer an HTTP request to a URL this session minted (server mode's route)."""
+        with self._lock:
+            return self.urls.handle(request)
+
     def reset(self) -> None:
         """Forget all state: resources, jobs, calls, faults, minted URLs, seeded objects."""
         with self._lock:
@@ -407,7 +439,7 @@ def _conformance_problems(
     return problems
 
 
-def _request_id() -> str:
+def new_request_id() -> str:
     # uuid4's format, without uuid.UUID's validation cost on every call.
     raw = os.urandom(16).hex()
     return f"{raw[:8]}-{raw[8:12]}-4{raw[13:16]}-a{raw[17:20]}-{raw[20:]}"

@@ -1,0 +1,169 @@
+"""Which mocked service a request over HTTP is for, and the answer for every other one.
+
+In-process, botocore tells importmock which client sent a request. Over HTTP the request
+only carries its SigV4 credential scope (the signing name and region) and its path, so
+the service is found from those:
+
+- ``wisdom`` is signed by both the wisdom and the qconnect clients. They address one
+  service, whose current model is qconnect's (a superset of wisdom's operations), so the
+  server answers both as qconnect.
+- ``mobiletargeting`` is Pinpoint.
+- ``lex`` is also the signing name of Lex V1 (``lex-models``) and of both Lex runtimes:
+  the path tells them apart, and only ``lexv2-models`` is mocked.
+
+A request of any other service gets a "not mocked" error in that service's own protocol,
+so whatever SDK sent it raises its usual service error rather than failing to parse.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import unquote
+from xml.sax.saxutils import escape
+
+from importmock.engine.backend import Backend, backend_for, mocked_clients
+from importmock.engine.specs import ServiceSpec, spec_for_client
+
+#: The client the server answers each mocked signing name as, then the other (unmocked)
+#: clients signing with that name, which the path tells apart.
+SIGNING_NAMES: dict[str, tuple[str, ...]] = {
+    "wisdom": ("qconnect",),
+    "mobiletargeting": ("pinpoint",),
+    "lex": ("lexv2-models", "lex-models", "lexv2-runtime", "lex-runtime"),
+}
+#: For unsigned requests: the service an ARN in the path names (tagging paths are alike).
+_ARN_SERVICES = {"wisdom": "qconnect", "mobiletargeting": "pinpoint", "lex": "lexv2-models"}
+NOT_MOCKED_CODE = "NotImplemented"
+NOT_MOCKED_STATUS = 501  # not retried by the SDKs, unlike 500 and 503
+
+
+@dataclass(frozen=True)
+class Mocked:
+    """A request for a mocked service: the spec to parse it with and the backend."""
+
+    spec: ServiceSpec
+    backend: type[Backend]
+
+
+@dataclass(frozen=True)
+class NotMocked:
+    """A request for a service importmock does not mock."""
+
+    service: str  # a client name, or the signing name when no client has that name
+
+    def response(self, headers: Any, request_id: str) -> tuple[int, dict[str, str], bytes]:
+        message = (
+            f"importmock does not mock the '{self.service}' service; this server mocks "
+            f"{', '.join(mocked_clients())}."
+        )
+        return not_mocked_error(_protocol_of(self.service, headers), message, request_id)
+
+
+def resolve(signing_name: str | None, method: str, path: str, query: str) -> Mocked | NotMocked:
+    """The service a request is for, from its signing name (None when unsigned) and path."""
+    if signing_name is None:
+        return _resolve_unsigned(method, path, query)
+    clients = SIGNING_NAMES.get(signing_name)
+    if clients is None:
+        return NotMocked(signing_name)
+    primary = clients[0]
+    if not _matches(primary, method, path, query):
+        for other in clients[1:]:
+            if _matches(other, method, path, query):
+                return NotMocked(other)
+    return _mocked(primary)
+
+
+def _resolve_unsigned(method: str, path: str, query: str) -> Mocked | NotMocked:
+    """Without a signature only the path tells; an ARN in it settles the tagging paths."""
+    candidates = [clients[0] for clients in SIGNING_NAMES.values()]
+    matching = [client for client in candidates if _matches(client, method, path, query)]
+    if len(matching) > 1:
+        arn_service = unquote(path).partition("arn:")[2].split(":")[1:2]
+        named = _ARN_SERVICES.get(arn_service[0]) if arn_service else None
+        matching = [named] if named in matching else matching[:1]
+    # A path no mocked service knows is answered by the first, as an unknown operation.
+    return _mocked(matching[0] if matching else candidates[0])
+
+
+def _matches(client: str, method: str, path: str, query: str) -> bool:
+    return spec_for_client(client).router.match(method, path, query) is not None
+
+
+def _mocked(client: str) -> Mocked:
+    backend = backend_for(client)
+    assert backend is not None, client
+    return Mocked(spec_for_client(client), backend)
+
+
+# -- "not mocked" in each protocol ------------------------------------------------------
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=256)
+def _model_protocol(service: str) -> str | None:
+    """The protocol of a botocore service named like the signing name, if there is one."""
+    import botocore.session
+    from botocore.exceptions import UnknownServiceError
+
+    try:
+        with _lock:
+            model = botocore.session.get_session().get_service_model(service)
+    except (UnknownServiceError, ValueError):
+        return None
+    protocols = model.metadata.get("protocols") or [model.protocol]
+    for known in ("rest-json", "json", "query", "rest-xml", "ec2"):
+        if known in protocols:
+            return "s3" if service == "s3" else known
+    return None
+
+
+def _protocol_of(service: str, headers: Any) -> str:
+    protocol = _model_protocol(service)
+    if protocol is not None:
+        return protocol
+    # No model by that name: the request's own shape says how its SDK reads errors.
+    content_type = (headers.get("Content-Type") or "").lower()
+    if headers.get("X-Amz-Target") or content_type.startswith("application/x-amz-json"):
+        return "json"
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return "query"
+    return "rest-json"
+
+
+def not_mocked_error(
+    protocol: str, message: str, request_id: str
+) -> tuple[int, dict[str, str], bytes]:
+    """A NotImplemented error as a service of ``protocol`` sends its errors."""
+    code = NOT_MOCKED_CODE
+    headers = {"x-amzn-RequestId": request_id}
+    if protocol in ("rest-json", "json"):
+        headers["Content-Type"] = (
+            "application/json" if protocol == "rest-json" else "application/x-amz-json-1.1"
+        )
+        headers["x-amzn-ErrorType"] = code
+        body = json.dumps({"__type": code, "message": message}).encode()
+        return NOT_MOCKED_STATUS, headers, body
+    headers["Content-Type"] = "text/xml"
+    text = escape(message)
+    if protocol == "s3":
+        xml = (
+            f"<Error><Code>{code}</Code><Message>{text}</Message>"
+            f"<RequestId>{request_id}</RequestId></Error>"
+        )
+    elif protocol == "ec2":
+        xml = (
+            f"<Response><Errors><Error><Code>{code}</Code><Message>{text}</Message></Error>"
+            f"</Errors><RequestID>{request_id}</RequestID></Response>"
+        )
+    else:  # query and rest-xml
+        xml = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+            f"<Message>{text}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+        )
+    body = ('<?xml version="1.0" encoding="UTF-8"?>\n' + xml).encode()
+    return NOT_MOCKED_STATUS, headers, body
