@@ -119,6 +119,12 @@ def _credential(text: str) -> tuple[str, str]:
     return key, secret
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535)")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="importmock")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -126,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("coverage", help="print the implemented operations (Markdown)")
     server = commands.add_parser("server", help="serve the mocked services over HTTP")
     server.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
-    server.add_argument("--port", type=int, default=5050, help="port (0 takes a free one)")
+    server.add_argument("--port", type=_port, default=5050, help="port (0 takes a free one)")
     server.add_argument(
         "--progression",
         default="immediate",

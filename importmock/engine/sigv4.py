@@ -111,14 +111,17 @@ def verify(
             f"Date must be in ISO-8601 'basic format'. Got '{amz_date}'.",
         ) from None
     skew = now - signed_at.timestamp()
-    if abs(skew) > ALLOWED_SKEW_SECONDS:
-        bound = now - ALLOWED_SKEW_SECONDS if skew > 0 else now + ALLOWED_SKEW_SECONDS
-        relation = "earlier" if skew > 0 else "later"
-        sign = "-" if skew > 0 else "+"
+    if skew > ALLOWED_SKEW_SECONDS:
         raise SignatureError(
             "InvalidSignatureException",
-            f"Signature expired: {amz_date} is now {relation} than {_amz(bound)} "
-            f"({_amz(now)} {sign} 5 min.)",
+            f"Signature expired: {amz_date} is now earlier than "
+            f"{_amz(now - ALLOWED_SKEW_SECONDS)} ({_amz(now)} - 5 min.)",
+        )
+    if skew < -ALLOWED_SKEW_SECONDS:
+        raise SignatureError(
+            "InvalidSignatureException",
+            f"Signature not yet current: {amz_date} is still later than "
+            f"{_amz(now + ALLOWED_SKEW_SECONDS)} ({_amz(now)} + 5 min.)",
         )
     if scope.date != amz_date[:8]:
         raise SignatureError(

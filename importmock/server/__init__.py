@@ -45,7 +45,8 @@ class RunningServer:
 
         kwargs.setdefault("aws_access_key_id", "AKIAIMPORTMOCKSERVER")
         kwargs.setdefault("aws_secret_access_key", "importmock-server-secret")
-        return boto3.client(service, region_name=region, endpoint_url=self.url, **kwargs)
+        kwargs.setdefault("endpoint_url", self.url)
+        return boto3.client(service, region_name=region, **kwargs)
 
 
 @contextlib.contextmanager

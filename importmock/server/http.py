@@ -321,6 +321,9 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own errors (bad request line, headers too long) as JSON, not HTML."""
         self.close_connection = True
+        # An unparseable request line leaves http.server thinking it is HTTP/0.9, which
+        # would get a bare body with no status line: answer in HTTP/1.1 all the same.
+        self.request_version = "HTTP/1.1"
         text = message or self.responses.get(code, ("error",))[0]
         try:
             self.send_response(code, message)

@@ -1,0 +1,199 @@
+"""Strict mode: SigV4 signatures verified against the configured credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+
+import boto3
+import pytest
+import requests
+from botocore import UNSIGNED
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+from freezegun import freeze_time
+
+from importmock.server import RunningServer, threaded_server
+from tests.helpers import csv_text
+
+KEY, SECRET = "AKIASTRICTTESTKEY001", "strict-secret"
+MISMATCH = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. Consult the service documentation "
+    "for details."
+)
+
+
+@pytest.fixture
+def strict() -> Iterator[RunningServer]:
+    with threaded_server(strict_signatures=True, credentials={KEY: SECRET}) as server:
+        yield server
+
+
+def _client(server: RunningServer, name: str, **kwargs):  # type: ignore[no-untyped-def]
+    kwargs.setdefault("aws_access_key_id", KEY)
+    kwargs.setdefault("aws_secret_access_key", SECRET)
+    return server.client(name, config=Config(retries={"max_attempts": 1}), **kwargs)
+
+
+def _error(call) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
+    with pytest.raises(ClientError) as raised:
+        call()
+    response = raised.value.response
+    return (
+        response["Error"]["Code"],
+        response["Error"]["Message"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+    )
+
+
+def _signed(server: RunningServer, method: str, path: str, body: bytes = b"") -> AWSRequest:
+    request = AWSRequest(
+        method=method,
+        url=server.url + path,
+        data=body,
+        headers={"Content-Type": "application/json"} if body else {},
+    )
+    SigV4Auth(Credentials(KEY, SECRET), "wisdom", "us-east-1").add_auth(request)
+    return request
+
+
+def _send(request: AWSRequest, **changes: object) -> requests.Response:
+    return requests.request(
+        request.method,
+        request.url,
+        data=changes.get("body", request.body),
+        headers=dict(request.headers.items()),
+        timeout=10,
+    )
+
+
+def test_requests_signed_with_a_configured_key_are_answered(strict: RunningServer) -> None:
+    qconnect = _client(strict, "qconnect")
+    kb = qconnect.create_knowledge_base(name="kb", knowledgeBaseType="QUICK_RESPONSES")
+    kb_id, arn = kb["knowledgeBase"]["knowledgeBaseId"], kb["knowledgeBase"]["knowledgeBaseArn"]
+    # an ARN in the path (encoded twice in the canonical request) and a query string
+    qconnect.tag_resource(resourceArn=arn, tags={"team": "support", "cost center": "a b"})
+    assert qconnect.list_tags_for_resource(resourceArn=arn)["tags"]["cost center"] == "a b"
+    assert qconnect.list_knowledge_bases(maxResults=5)["knowledgeBaseSummaries"][0]["name"] == "kb"
+    # the whole import, the upload to the presigned URL included
+    upload = qconnect.start_content_upload(knowledgeBaseId=kb_id, contentType="text/csv")
+    put = requests.put(
+        upload["url"],
+        data=csv_text(["name", "content"], ["A", "a"]).encode(),
+        headers=upload["headersToInclude"],
+        timeout=10,
+    )
+    assert put.status_code == 200
+    job = qconnect.start_import_job(
+        knowledgeBaseId=kb_id, importJobType="QUICK_RESPONSES", uploadId=upload["uploadId"]
+    )["importJob"]
+    job = qconnect.get_import_job(knowledgeBaseId=kb_id, importJobId=job["importJobId"])
+    assert job["importJob"]["status"] == "COMPLETE"
+    _client(strict, "pinpoint").create_app(CreateApplicationRequest={"Name": "app"})
+    lex = _client(strict, "lexv2-models", region="eu-west-2")
+    assert lex.list_bots(maxResults=10)["botSummaries"] == []
+    assert all(call.status < 300 for call in strict.controller.calls)
+    # the controller is not signed
+    assert requests.get(f"{strict.url}/_importmock/health", timeout=10).status_code == 200
+
+
+def test_a_wrong_secret_is_an_invalid_signature(strict: RunningServer) -> None:
+    client = _client(strict, "qconnect", aws_secret_access_key="not-the-secret")
+    assert _error(client.list_knowledge_bases) == ("InvalidSignatureException", MISMATCH, 403)
+    assert strict.controller.calls == []
+
+
+def test_an_unknown_access_key_is_an_unrecognized_client(strict: RunningServer) -> None:
+    client = _client(strict, "pinpoint", aws_access_key_id="AKIANOBODYKNOWS00000")
+    assert _error(client.get_apps) == (
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+        403,
+    )
+
+
+def test_an_unsigned_request_is_missing_its_token(strict: RunningServer) -> None:
+    client = boto3.client(
+        "lexv2-models",
+        region_name="us-east-1",
+        endpoint_url=strict.url,
+        config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}),
+    )
+    assert _error(client.list_bots) == (
+        "MissingAuthenticationTokenException",
+        "Missing Authentication Token",
+        403,
+    )
+
+
+def test_a_body_changed_after_signing_is_an_invalid_signature(strict: RunningServer) -> None:
+    body = b'{"name": "kb", "knowledgeBaseType": "QUICK_RESPONSES"}'
+    request = _signed(strict, "POST", "/knowledgeBases", body)
+    honest = _send(request)
+    assert honest.status_code == 200
+    tampered = _send(request, body=body.replace(b'"kb"', b'"KB"'))
+    assert tampered.status_code == 403
+    assert tampered.headers["x-amzn-ErrorType"] == "InvalidSignatureException"
+    assert tampered.json() == {"message": MISMATCH}
+    assert [c.params["name"] for c in strict.controller.calls] == ["kb"]
+
+
+def test_a_signature_older_than_five_minutes_has_expired(strict: RunningServer) -> None:
+    signed_at = datetime.now(timezone.utc) - timedelta(minutes=6)
+    with freeze_time(signed_at):
+        request = _signed(strict, "GET", "/knowledgeBases")
+    answer = _send(request)
+    assert answer.status_code == 403
+    assert answer.headers["x-amzn-ErrorType"] == "InvalidSignatureException"
+    message = answer.json()["message"]
+    assert message.startswith(
+        f"Signature expired: {signed_at.strftime('%Y%m%dT%H%M%SZ')} is now earlier than "
+    )
+    assert message.endswith(" - 5 min.)")
+
+
+def test_a_signature_from_the_future_is_not_yet_current(strict: RunningServer) -> None:
+    with freeze_time(datetime.now(timezone.utc) + timedelta(minutes=6)):
+        request = _signed(strict, "GET", "/knowledgeBases")
+    answer = _send(request)
+    assert answer.status_code == 403
+    assert answer.json()["message"].startswith("Signature not yet current: ")
+
+
+@pytest.mark.parametrize(
+    "authorization, message",
+    [
+        (
+            f"AWS4-HMAC-SHA256 Credential={KEY}/20261206/us-east-1/wisdom/aws4_request, "
+            "SignedHeaders=host;x-amz-date",
+            "Authorization header requires 'Signature' parameter.",
+        ),
+        ("Bearer abc", "Unsupported authorization type: only AWS4-HMAC-SHA256 is accepted."),
+    ],
+)
+def test_an_incomplete_authorization_header(
+    strict: RunningServer, authorization: str, message: str
+) -> None:
+    answer = requests.get(
+        f"{strict.url}/knowledgeBases",
+        headers={"Authorization": authorization, "X-Amz-Date": "20261206T000000Z"},
+        timeout=10,
+    )
+    assert answer.status_code == 403
+    assert answer.headers["x-amzn-ErrorType"] == "IncompleteSignatureException"
+    assert answer.json()["message"].startswith(message)
+
+
+def test_strict_mode_without_credentials_is_refused() -> None:
+    with pytest.raises(ValueError, match="strict signature checking needs credentials"):
+        with threaded_server(strict_signatures=True):
+            pass
+
+
+def test_off_by_default_any_signature_is_accepted(server: RunningServer) -> None:
+    client = server.client("qconnect", aws_secret_access_key="anything at all")
+    assert client.list_knowledge_bases()["knowledgeBaseSummaries"] == []
