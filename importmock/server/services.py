@@ -106,7 +106,7 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=256)
 def _model_protocol(service: str) -> str | None:
-    """The protocol of a botocore service named like the signing name, if there is one."""
+    """The protocol of the botocore service named like the signing name, if there is one."""
     import botocore.session
     from botocore.exceptions import UnknownServiceError
 
@@ -115,24 +115,21 @@ def _model_protocol(service: str) -> str | None:
             model = botocore.session.get_session().get_service_model(service)
     except (UnknownServiceError, ValueError):
         return None
-    protocols = model.metadata.get("protocols") or [model.protocol]
-    for known in ("rest-json", "json", "query", "rest-xml", "ec2"):
-        if known in protocols:
-            return "s3" if service == "s3" else known
-    return None
+    return "s3" if service == "s3" else str(model.metadata.get("protocol"))
 
 
 def _protocol_of(service: str, headers: Any) -> str:
-    protocol = _model_protocol(service)
-    if protocol is not None:
-        return protocol
-    # No model by that name: the request's own shape says how its SDK reads errors.
+    """How the SDK that sent this request reads errors: first what the request itself
+    shows (a service may speak several protocols), then the service's model."""
+    if (headers.get("smithy-protocol") or "").lower() == "rpc-v2-cbor":
+        return "cbor"
+    model = _model_protocol(service)
     content_type = (headers.get("Content-Type") or "").lower()
     if headers.get("X-Amz-Target") or content_type.startswith("application/x-amz-json"):
         return "json"
     if content_type.startswith("application/x-www-form-urlencoded"):
-        return "query"
-    return "rest-json"
+        return "ec2" if model == "ec2" else "query"
+    return model if model in ("rest-xml", "s3") else "rest-json"
 
 
 def not_mocked_error(
@@ -141,6 +138,10 @@ def not_mocked_error(
     """A NotImplemented error as a service of ``protocol`` sends its errors."""
     code = NOT_MOCKED_CODE
     headers = {"x-amzn-RequestId": request_id}
+    if protocol == "cbor":
+        headers["Content-Type"] = "application/cbor"
+        headers["smithy-protocol"] = "rpc-v2-cbor"
+        return NOT_MOCKED_STATUS, headers, _cbor_text_map({"__type": code, "message": message})
     if protocol in ("rest-json", "json"):
         headers["Content-Type"] = (
             "application/json" if protocol == "rest-json" else "application/x-amz-json-1.1"
@@ -167,3 +168,22 @@ def not_mocked_error(
         )
     body = ('<?xml version="1.0" encoding="UTF-8"?>\n' + xml).encode()
     return NOT_MOCKED_STATUS, headers, body
+
+
+def _cbor_text_map(items: dict[str, str]) -> bytes:
+    """A CBOR map of text strings (RFC 8949), all an rpc-v2-cbor error body needs."""
+
+    def head(major: int, length: int) -> bytes:
+        if length < 24:
+            return bytes([major << 5 | length])
+        for extra, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+            if length < 1 << (8 * size):
+                return bytes([major << 5 | extra]) + length.to_bytes(size, "big")
+        raise ValueError("too long for CBOR")
+
+    out = bytearray(head(5, len(items)))
+    for key, value in items.items():
+        for text in (key, value):
+            encoded = text.encode("utf-8")
+            out += head(3, len(encoded)) + encoded
+    return bytes(out)

@@ -172,3 +172,30 @@ def test_modeled_errors_reach_boto3_typed(server: RunningServer) -> None:
         "1 validation error detected: Value 'not-a-bot!' at 'botId' failed to satisfy "
         "constraint: Member must satisfy regular expression pattern: ^[0-9a-zA-Z]+$"
     )
+
+
+def test_a_cbor_request_gets_a_cbor_not_mocked_error(server: RunningServer) -> None:
+    """SDKs speaking Smithy RPCv2 CBOR (CloudWatch and others) read errors as CBOR."""
+    from botocore.parsers import create_parser
+
+    answer = requests.post(
+        f"{server.url}/service/GraniteServiceVersion20100801/operation/ListMetrics",
+        data=b"\xa0",  # an empty CBOR map
+        headers={
+            "smithy-protocol": "rpc-v2-cbor",
+            "Content-Type": "application/cbor",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAX/20261206/us-east-1/"
+            "monitoring/aws4_request, SignedHeaders=host, Signature=00",
+        },
+        timeout=10,
+    )
+    assert (answer.status_code, answer.headers["smithy-protocol"]) == (501, "rpc-v2-cbor")
+    model = boto3.client("cloudwatch", region_name="us-east-1").meta.service_model
+    parsed = create_parser("smithy-rpc-v2-cbor").parse(
+        {"status_code": 501, "headers": dict(answer.headers), "body": answer.content},
+        model.operation_model("ListMetrics").output_shape,
+    )
+    assert parsed["Error"] == {
+        "Code": "NotImplemented",
+        "Message": NOT_MOCKED.format("monitoring"),
+    }
