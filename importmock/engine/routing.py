@@ -82,7 +82,20 @@ class Router:
         self._by_method = by_method
 
     def match(self, method: str, path: str, query: str) -> Match | None:
-        """The route for this request, or None when no operation of the model fits."""
+        """The route for this request, or None when no operation of the model fits.
+
+        A path that fits no template exactly is tried again with its trailing slash added
+        or removed: 70 Lex V2 templates end in ``/`` (``/bots/{botId}/``), the JavaScript
+        SDK v3 sends them without it, and the service accepts both.
+        """
+        found = self._match(method, path, query)
+        if found is None and path not in ("", "/") and not path.endswith("//"):
+            # ("//" is an empty label, never a spare slash)
+            other = path[:-1] if path.endswith("/") else path + "/"
+            found = self._match(method, other, query)
+        return found
+
+    def _match(self, method: str, path: str, query: str) -> Match | None:
         query_keys: frozenset[str] | None = None
         for route in self._by_method.get(method, ()):
             found = route.pattern.match(path)

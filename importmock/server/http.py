@@ -217,7 +217,7 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             except SignatureError as error:
                 raise _Refused(error.status, error.code, error.message) from None
-        if isinstance(target, services.NotMocked):
+        if not isinstance(target, services.Mocked):
             return target.response(headers, new_request_id())
         if payload:
             _check_json_body(headers)

@@ -39,6 +39,7 @@ SIGNING_NAMES: dict[str, tuple[str, ...]] = {
 _ARN_SERVICES = {"wisdom": "qconnect", "mobiletargeting": "pinpoint", "lex": "lexv2-models"}
 NOT_MOCKED_CODE = "NotImplemented"
 NOT_MOCKED_STATUS = 501  # not retried by the SDKs, unlike 500 and 503
+UNKNOWN_OPERATION_CODE = "UnknownOperationException"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,24 @@ class Mocked:
 
     spec: ServiceSpec
     backend: type[Backend]
+
+
+@dataclass(frozen=True)
+class Unroutable:
+    """An unsigned request whose path no mocked service has."""
+
+    method: str
+    path: str
+
+    def response(self, headers: Any, request_id: str) -> tuple[int, dict[str, str], bytes]:
+        message = (
+            f"importmock: no operation of {', '.join(sorted(_ARN_SERVICES.values()))} "
+            f"matches {self.method} {self.path}; an unsigned request is routed by its path "
+            "alone (sign it to reach another service's 'not mocked' answer)"
+        )
+        return error_in_protocol(
+            _protocol_of("", headers), UNKNOWN_OPERATION_CODE, 404, message, request_id
+        )
 
 
 @dataclass(frozen=True)
@@ -60,10 +79,18 @@ class NotMocked:
             f"importmock does not mock the '{self.service}' service; this server mocks "
             f"{', '.join(mocked_clients())}."
         )
-        return not_mocked_error(_protocol_of(self.service, headers), message, request_id)
+        return error_in_protocol(
+            _protocol_of(self.service, headers),
+            NOT_MOCKED_CODE,
+            NOT_MOCKED_STATUS,
+            message,
+            request_id,
+        )
 
 
-def resolve(signing_name: str | None, method: str, path: str, query: str) -> Mocked | NotMocked:
+def resolve(
+    signing_name: str | None, method: str, path: str, query: str
+) -> Mocked | NotMocked | Unroutable:
     """The service a request is for, from its signing name (None when unsigned) and path."""
     if signing_name is None:
         return _resolve_unsigned(method, path, query)
@@ -78,7 +105,7 @@ def resolve(signing_name: str | None, method: str, path: str, query: str) -> Moc
     return _mocked(primary)
 
 
-def _resolve_unsigned(method: str, path: str, query: str) -> Mocked | NotMocked:
+def _resolve_unsigned(method: str, path: str, query: str) -> Mocked | Unroutable:
     """Without a signature only the path tells; an ARN in it settles the tagging paths."""
     candidates = [clients[0] for clients in SIGNING_NAMES.values()]
     matching = [client for client in candidates if _matches(client, method, path, query)]
@@ -86,8 +113,7 @@ def _resolve_unsigned(method: str, path: str, query: str) -> Mocked | NotMocked:
         arn_service = unquote(path).partition("arn:")[2].split(":")[1:2]
         named = _ARN_SERVICES.get(arn_service[0]) if arn_service else None
         matching = [named] if named in matching else matching[:1]
-    # A path no mocked service knows is answered by the first, as an unknown operation.
-    return _mocked(matching[0] if matching else candidates[0])
+    return _mocked(matching[0]) if matching else Unroutable(method, path)
 
 
 def _matches(client: str, method: str, path: str, query: str) -> bool:
@@ -123,7 +149,7 @@ def _protocol_of(service: str, headers: Any) -> str:
     shows (a service may speak several protocols), then the service's model."""
     if (headers.get("smithy-protocol") or "").lower() == "rpc-v2-cbor":
         return "cbor"
-    model = _model_protocol(service)
+    model = _model_protocol(service) if service else None
     content_type = (headers.get("Content-Type") or "").lower()
     if headers.get("X-Amz-Target") or content_type.startswith("application/x-amz-json"):
         return "json"
@@ -132,23 +158,22 @@ def _protocol_of(service: str, headers: Any) -> str:
     return model if model in ("rest-xml", "s3") else "rest-json"
 
 
-def not_mocked_error(
-    protocol: str, message: str, request_id: str
+def error_in_protocol(
+    protocol: str, code: str, status: int, message: str, request_id: str
 ) -> tuple[int, dict[str, str], bytes]:
-    """A NotImplemented error as a service of ``protocol`` sends its errors."""
-    code = NOT_MOCKED_CODE
+    """An error as a service of ``protocol`` sends its errors."""
     headers = {"x-amzn-RequestId": request_id}
     if protocol == "cbor":
         headers["Content-Type"] = "application/cbor"
         headers["smithy-protocol"] = "rpc-v2-cbor"
-        return NOT_MOCKED_STATUS, headers, _cbor_text_map({"__type": code, "message": message})
+        return status, headers, _cbor_text_map({"__type": code, "message": message})
     if protocol in ("rest-json", "json"):
         headers["Content-Type"] = (
             "application/json" if protocol == "rest-json" else "application/x-amz-json-1.1"
         )
         headers["x-amzn-ErrorType"] = code
         body = json.dumps({"__type": code, "message": message}).encode()
-        return NOT_MOCKED_STATUS, headers, body
+        return status, headers, body
     headers["Content-Type"] = "text/xml"
     text = escape(message)
     if protocol == "s3":
@@ -167,7 +192,7 @@ def not_mocked_error(
             f"<Message>{text}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
         )
     body = ('<?xml version="1.0" encoding="UTF-8"?>\n' + xml).encode()
-    return NOT_MOCKED_STATUS, headers, body
+    return status, headers, body
 
 
 def _cbor_text_map(items: dict[str, str]) -> bytes:

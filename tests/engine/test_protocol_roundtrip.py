@@ -129,3 +129,29 @@ def test_lex_routes_and_errors(stand_ins: None) -> None:
         with pytest.raises(lex.exceptions.ClientError) as raised:
             lex.describe_bot(botId="ABCDEFGHIJ")
         assert raised.value.response["Error"]["Code"] == "NotImplemented"
+
+
+def test_a_missing_or_extra_trailing_slash_still_routes() -> None:
+    """The JavaScript SDK v3 sends Lex V2's `/bots/{botId}/` as `/bots/{botId}`."""
+    with mock_imports() as m:
+        lex = make_client("lexv2-models")
+        pinpoint = make_client("pinpoint")
+
+        def toggle(request: Any, **_: Any) -> None:
+            path, _, query = request.url.partition("?")
+            path = path[:-1] if path.endswith("/") else path + "/"
+            request.url = path + ("?" + query if query else "")
+
+        for client in (lex, pinpoint):
+            client.meta.events.register_first("before-sign", toggle)
+        created = lex.create_upload_url()  # POST /createuploadurl
+        assert lex.list_bots()["botSummaries"] == []  # POST /bots
+        with pytest.raises(lex.exceptions.ResourceNotFoundException):
+            lex.describe_import(importId=created["importId"])  # GET /imports/{id}
+        assert pinpoint.get_apps()["ApplicationsResponse"] == {"Item": []}  # GET /v1/apps/
+        assert [(c.operation, c.status) for c in m.calls] == [
+            ("CreateUploadUrl", 200),
+            ("ListBots", 200),
+            ("DescribeImport", 404),
+            ("GetApps", 200),
+        ]

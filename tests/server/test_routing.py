@@ -155,7 +155,20 @@ def test_a_path_no_operation_has_is_unknown_operation(server: RunningServer) -> 
     assert answer.status_code == 404
     assert answer.headers["x-amzn-ErrorType"] == "UnknownOperationException"
     assert json.loads(answer.content)["message"] == (
-        "importmock: no qconnect operation matches GET /no/such/thing"
+        "importmock: no operation of lexv2-models, pinpoint, qconnect matches GET "
+        "/no/such/thing; an unsigned request is routed by its path alone (sign it to reach "
+        "another service's 'not mocked' answer)"
+    )
+    # signed, the service is known: its own unknown-operation answer
+    lex = server.client("lexv2-models")
+    lex.meta.events.register(
+        "before-sign.lex-models-v2.ListBots",
+        lambda request, **_: setattr(request, "url", request.url.replace("/bots/", "/nope/")),
+    )
+    with pytest.raises(ClientError) as raised:
+        lex.list_bots()
+    assert raised.value.response["Error"]["Message"] == (
+        "importmock: no lexv2-models operation matches POST /nope/"
     )
     # and the server goes on serving
     assert server.client("qconnect").list_knowledge_bases()["knowledgeBaseSummaries"] == []
