@@ -1,7 +1,7 @@
 """Every benchmark in one run, printed side by side.
 
     python benchmarks/run_all.py            # 9 rounds x 300 calls, full-size imports
-    python benchmarks/run_all.py --quick    # a smoke run: few calls, small imports (< 60 s)
+    python benchmarks/run_all.py --quick    # a smoke run: few calls, small imports, light load
 
 Prints, every number measured in this run:
 
@@ -17,6 +17,11 @@ Prints, every number measured in this run:
    (``bench_pinpoint_import``, ``bench_lex_import``), each run in fresh processes, with the
    targets of docs/performance.md.
 4. how much ``import importmock`` adds to ``import boto3``. Target 100 ms.
+5. server mode under load (``bench_server``): ``python -m importmock server`` in a
+   subprocess, driven by 32 concurrent clients from 4 processes (8 from 2 with --quick),
+   200 mixed API calls each (40 with --quick): throughput, p50/p99 latency, errors (target
+   0, with every call recorded 2xx, every job finished and a clean Ctrl-C stop), and one
+   call in-process vs over the server.
 
 Isolation: every round starts a fresh importmock and times its calls and the floor's, then
 stops it and times moto's calls under a fresh ``mock_aws``; importmock and moto are never
@@ -45,6 +50,7 @@ from typing import Any
 
 import bench_lex_import
 import bench_pinpoint_import
+import bench_server
 import boto3
 import requests
 from bench_calls import _Raw, import_cost, per_call
@@ -382,6 +388,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, help="interleaved rounds")
     parser.add_argument("--endpoints", type=int, help="endpoints in the Pinpoint import")
     parser.add_argument("--intents", type=int, help="intents in the Lex import")
+    parser.add_argument("--server-clients", type=int, help="concurrent clients of the server")
+    parser.add_argument("--server-calls", type=int, help="API calls per server client")
     args = parser.parse_args()
     full_endpoints, full_intents = 100_000, 1000
     calls = args.calls or (30 if args.quick else 300)
@@ -390,12 +398,16 @@ def main() -> None:
     intents = args.intents or (100 if args.quick else full_intents)
     import_runs = 1 if args.quick else 3
     import_repeats = 3 if args.quick else 7
+    server_clients = args.server_clients or (8 if args.quick else 32)
+    server_calls = args.server_calls or (40 if args.quick else 200)
+    server_processes = 2 if args.quick else 4
     started = time.perf_counter()
     verdicts: list[tuple[str, str]] = []
 
     results, moto_missing = measure_calls(calls, rounds)
     imports = measure_imports(endpoints, intents, import_runs)
     boto3_samples, importmock_samples = import_cost(import_repeats)
+    server = bench_server.run(server_clients, server_processes, server_calls)
 
     out: list[str] = []
     out.append(f"machine: {machine()}")
@@ -548,6 +560,15 @@ def main() -> None:
         ],
     ]
     out += table(["", "best", "median", "target", "verdict"], rows, right={1, 2})
+    out.append("")
+
+    server_ok = bench_server.ok(server)
+    verdicts.append(("server under load", verdict(server_ok)))
+    out.append(
+        "5. Server mode under load (bench_server): target 0 errors, every call recorded 2xx, "
+        f"every job finished, clean SIGINT stop: {verdict(server_ok)}"
+    )
+    out += [f"  {line}" for line in bench_server.report(server)]
     out.append("")
 
     misses = [name for name, result in verdicts if result == "MISS"]
