@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from importmock.server import RunningServer
+from importmock.server import RunningServer, threaded_server
 from tests.helpers import csv_text, error_of
-from tests.server.conftest import doc_example, sdk_environment
+from tests.server.conftest import SDK_ENVIRONMENT, doc_example, sdk_environment
 from tests.services.lexv2.archives import bot_files, to_zip
 
 BIN = os.path.dirname(sys.executable)
@@ -618,3 +618,46 @@ def test_docs_cli_example_runs(server: RunningServer, tmp_path: Path) -> None:
         f"import job {info.job_id}: COMPLETE\n" + "".join(f"{name}\tCREATED\n" for name in names)
     )
     assert result.stderr == ""
+
+
+def test_the_cli_signs_as_strict_mode_verifies() -> None:
+    """The CLI's signatures pass strict mode (an ARN path, a query string, a JSON body); a
+    wrong secret is refused with the real error code."""
+    key, secret = SDK_ENVIRONMENT["AWS_ACCESS_KEY_ID"], SDK_ENVIRONMENT["AWS_SECRET_ACCESS_KEY"]
+    with threaded_server(strict_signatures=True, credentials={key: secret}) as server:
+        created = aws(
+            server,
+            "qconnect",
+            "create-knowledge-base",
+            "--name",
+            "strict",
+            "--knowledge-base-type",
+            "QUICK_RESPONSES",
+        )
+        assert created.returncode == 0, created.stderr
+        arn = json.loads(created.stdout)["knowledgeBase"]["knowledgeBaseArn"]
+        tagged = aws(
+            server, "qconnect", "tag-resource", "--resource-arn", arn, "--tags", "team=a b/c"
+        )
+        assert tagged.returncode == 0, tagged.stderr
+        listed = aws(server, "qconnect", "list-knowledge-bases", "--max-results", "5")
+        assert json.loads(listed.stdout)["knowledgeBaseSummaries"][0]["tags"] == {"team": "a b/c"}
+        environment = _environment(server)
+        environment["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
+        refused = subprocess.run(
+            [str(AWS), "--endpoint-url", server.url, "pinpoint", "get-apps"],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert refused.returncode == CLI_ERROR_EXIT
+        assert refused.stderr.startswith(
+            "\nAn error occurred (InvalidSignatureException) when calling the GetApps "
+            "operation: The request signature we calculated does not match"
+        )
+        assert [c.operation for c in server.controller.calls] == [
+            "CreateKnowledgeBase",
+            "TagResource",
+            "ListKnowledgeBases",
+        ]

@@ -24,7 +24,7 @@ import pytest
 
 from importmock.server import RunningServer, threaded_server
 from tests.helpers import csv_text
-from tests.server.conftest import doc_example, sdk_environment
+from tests.server.conftest import SDK_ENVIRONMENT, doc_example, sdk_environment
 from tests.services.lexv2.archives import ROLE as LEX_ROLE
 from tests.services.lexv2.archives import bot_files, to_zip
 
@@ -477,3 +477,62 @@ def test_docs_javascript_example_imports_quick_responses(node: str, progression:
         ("qconnect", "GetImportJob", 404, "ResourceNotFoundException"),
     ]
     assert jobs == [("quick-response import", "COMPLETE", ["START_IN_PROGRESS", "COMPLETE"], None)]
+
+
+# -- strict signatures ------------------------------------------------------------------
+#: A knowledge base ARN in the path (encoded twice in the canonical request) and awkward
+#: tag characters in the body.
+STRICT_TAGGING = """
+import {
+  CreateKnowledgeBaseCommand, ListTagsForResourceCommand, QConnectClient, TagResourceCommand,
+} from "@aws-sdk/client-qconnect";
+const client = new QConnectClient({ endpoint: process.env.IMPORTMOCK_URL });
+const { knowledgeBase } = await client.send(
+  new CreateKnowledgeBaseCommand({ name: "tagged", knowledgeBaseType: "QUICK_RESPONSES" }),
+);
+const resourceArn = knowledgeBase.knowledgeBaseArn;
+await client.send(
+  new TagResourceCommand({ resourceArn, tags: { team: "support", "cost center": "a/b & c" } }),
+);
+const { tags } = await client.send(new ListTagsForResourceCommand({ resourceArn }));
+console.log(JSON.stringify(tags));
+"""
+
+
+def test_the_sdk_signs_as_strict_mode_verifies(node: str, tmp_path: Path) -> None:
+    """Every request of the three scripts passes SigV4 verification (ARN paths, query
+    strings, JSON bodies); a wrong secret is the SDK's own InvalidSignatureException."""
+    key, secret = SDK_ENVIRONMENT["AWS_ACCESS_KEY_ID"], SDK_ENVIRONMENT["AWS_SECRET_ACCESS_KEY"]
+    archive = tmp_path / "bot.zip"
+    archive.write_bytes(to_zip(bot_files()))
+    with threaded_server(
+        progression="reads", strict_signatures=True, credentials={key: secret}
+    ) as server:
+        server.controller.put_object(PINPOINT_BUCKET, PINPOINT_KEY, PEOPLE)
+        for script, env in (
+            ("qconnect_import.mjs", {}),
+            ("pinpoint_import.mjs", {"PINPOINT_S3_URL": PINPOINT_URL}),
+            ("lexv2_import.mjs", {"LEX_BOT_ZIP": str(archive)}),
+        ):
+            run_script(node, server, script, **env)
+        assert {job.status for job in server.controller.jobs()} >= {"COMPLETE", "COMPLETED"}
+        script = JS_DIR / ".doc-example-strict-tags.mjs"  # ignored by git, removed below
+        script.write_text(STRICT_TAGGING, encoding="utf-8")
+        try:
+            tags = json.loads(run_node(node, server, script.name))
+        finally:
+            script.unlink()
+        assert tags == {"team": "support", "cost center": "a/b & c"}
+        operations = {c.operation for c in server.controller.calls}
+        assert {"TagResource", "StartImportJob", "CreateImportJob", "StartImport"} <= operations
+        wrong = subprocess.run(
+            [node, "qconnect_import.mjs"],
+            cwd=JS_DIR,
+            env=sdk_environment(server, AWS_SECRET_ACCESS_KEY="not-the-secret"),
+            capture_output=True,
+            text=True,
+            timeout=NODE_TIMEOUT_SECONDS,
+        )
+    assert wrong.returncode != 0
+    assert "InvalidSignatureException" in wrong.stderr
+    assert "The request signature we calculated does not match" in wrong.stderr
