@@ -46,9 +46,10 @@ def sdk_environment(server: RunningServer, **extra: str) -> dict[str, str]:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("AWS_") and key not in ("HTTP_PROXY", "HTTPS_PROXY")
+        if not key.startswith("AWS_") and not key.lower().endswith("_proxy")
     }
     environment.update(SDK_ENVIRONMENT)
+    environment["NO_PROXY"] = environment["no_proxy"] = "127.0.0.1,localhost"  # loopback only
     environment["IMPORTMOCK_URL"] = server.url
     environment.update(extra)
     return environment

@@ -67,9 +67,6 @@ print(value)' "$1" "$2"
 def _environment(server: RunningServer) -> dict[str, str]:
     environment = sdk_environment(server)
     environment["PATH"] = BIN + os.pathsep + environment.get("PATH", os.defpath)
-    for name in ("http_proxy", "https_proxy", "all_proxy", "ALL_PROXY"):
-        environment.pop(name, None)  # loopback only, whatever the machine's proxy
-    environment["NO_PROXY"] = environment["no_proxy"] = "127.0.0.1,localhost"
     return environment
 
 
