@@ -224,14 +224,14 @@ class _Handler(BaseHTTPRequestHandler):
             return target.response(headers, new_request_id())
         if payload:
             _check_json_body(headers)
-        host = headers.get("Host") or urlsplit(self.server.url).netloc
-        token = served_from.set(f"http://{host}")
+        origin = self._origin(headers)
+        token = served_from.set(origin)  # URLs minted by this call point back here
         try:
             return self.server.session.answer(
                 target.spec,
                 target.backend,
                 self.command,
-                f"http://{host}{self.path}",
+                _url(origin, path, query),
                 headers,
                 payload,
             )
@@ -240,10 +240,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _presigned(self, path: str, query: str, headers: Headers) -> Answer:
         payload = self._body(headers)
-        host = headers.get("Host") or urlsplit(self.server.url).netloc
-        request = _WireRequest(self.command, f"http://{host}{self.path}", headers, payload)
-        status, out, body = self.server.session.serve_url(request)
+        url = _url(self._origin(headers), path, query)
+        status, out, body = self.server.session.serve_url(
+            _WireRequest(self.command, url, headers, payload)
+        )
         return status, out, body if isinstance(body, bytes) else str(body).encode()
+
+    def _origin(self, headers: Headers) -> str:
+        """``http://host:port`` as the client addressed this server."""
+        return "http://" + (headers.get("Host") or urlsplit(self.server.url).netloc)
 
     # -- reading and writing -----------------------------------------------------------
     def _body(self, headers: Headers) -> bytes:
@@ -342,6 +347,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug(format, *args)
+
+
+def _url(origin: str, path: str, query: str) -> str:
+    return f"{origin}{path}?{query}" if query else f"{origin}{path}"
 
 
 def _check_json_body(headers: Headers) -> None:
