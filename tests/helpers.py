@@ -31,6 +31,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import boto3
+import pytest
 import requests
 from botocore.exceptions import ClientError
 
@@ -92,6 +93,13 @@ def error_of(error: ClientError) -> tuple[str, str, int]:
         response["Error"]["Message"],
         response["ResponseMetadata"]["HTTPStatusCode"],
     )
+
+
+def error_raised(call: Callable[[], Any]) -> tuple[str, str, int]:
+    """(code, message, HTTP status) of the ClientError ``call()`` must raise."""
+    with pytest.raises(ClientError) as raised:
+        call()
+    return error_of(raised.value)
 
 
 def rewrite_body(client: Any, rewrite: Callable[[bytes], bytes]) -> None:

@@ -12,22 +12,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from importmock.server import RunningServer
+from tests.helpers import error_raised
 
 NOT_MOCKED = (
     "importmock does not mock the '{}' service; this server mocks "
     "lexv2-models, pinpoint, qconnect, wisdom."
 )
-
-
-def _error(call) -> tuple[str, str, int]:
-    with pytest.raises(ClientError) as raised:
-        call()
-    response = raised.value.response
-    return (
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-    )
 
 
 def test_wisdom_and_qconnect_clients_share_one_service(server: RunningServer) -> None:
@@ -69,7 +59,7 @@ def test_other_services_get_not_mocked_in_their_own_protocol(
     server: RunningServer, client_name: str, call, protocol: str
 ) -> None:
     client = server.client(client_name, config=Config(retries={"max_attempts": 1}))
-    code, message, status = _error(lambda: call(client))
+    code, message, status = error_raised(lambda: call(client))
     signing_name = client.meta.service_model.signing_name
     assert (code, message, status) == ("NotImplemented", NOT_MOCKED.format(signing_name), 501)
     assert server.controller.calls == []
@@ -93,7 +83,7 @@ def test_other_lex_apis_signing_as_lex_are_not_mocked(
 ) -> None:
     client = server.client(client_name, config=Config(retries={"max_attempts": 1}))
     assert client.meta.service_model.signing_name == "lex"
-    assert _error(lambda: call(client)) == (
+    assert error_raised(lambda: call(client)) == (
         "NotImplemented",
         NOT_MOCKED.format(client_name),
         501,
@@ -187,7 +177,7 @@ def test_modeled_errors_reach_boto3_typed(server: RunningServer) -> None:
     )
 
 
-def test_a_cbor_request_gets_a_cbor_not_mocked_error(server: RunningServer) -> None:
+def test_a_cbor_request_gets_a_cbor_not_mockederror_raised(server: RunningServer) -> None:
     """SDKs speaking Smithy RPCv2 CBOR (CloudWatch and others) read errors as CBOR."""
     from botocore.parsers import create_parser
 

@@ -13,11 +13,10 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
-from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from importmock.server import RunningServer, threaded_server
-from tests.helpers import csv_text
+from tests.helpers import csv_text, error_raised
 
 KEY, SECRET = "AKIASTRICTTESTKEY001", "strict-secret"
 MISMATCH = (
@@ -37,17 +36,6 @@ def _client(server: RunningServer, name: str, **kwargs):  # type: ignore[no-unty
     kwargs.setdefault("aws_access_key_id", KEY)
     kwargs.setdefault("aws_secret_access_key", SECRET)
     return server.client(name, config=Config(retries={"max_attempts": 1}), **kwargs)
-
-
-def _error(call) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    with pytest.raises(ClientError) as raised:
-        call()
-    response = raised.value.response
-    return (
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-    )
 
 
 def _signed(server: RunningServer, method: str, path: str, body: bytes = b"") -> AWSRequest:
@@ -103,13 +91,13 @@ def test_requests_signed_with_a_configured_key_are_answered(strict: RunningServe
 
 def test_a_wrong_secret_is_an_invalid_signature(strict: RunningServer) -> None:
     client = _client(strict, "qconnect", aws_secret_access_key="not-the-secret")
-    assert _error(client.list_knowledge_bases) == ("InvalidSignatureException", MISMATCH, 403)
+    assert error_raised(client.list_knowledge_bases) == ("InvalidSignatureException", MISMATCH, 403)
     assert strict.controller.calls == []
 
 
 def test_an_unknown_access_key_is_an_unrecognized_client(strict: RunningServer) -> None:
     client = _client(strict, "pinpoint", aws_access_key_id="AKIANOBODYKNOWS00000")
-    assert _error(client.get_apps) == (
+    assert error_raised(client.get_apps) == (
         "UnrecognizedClientException",
         "The security token included in the request is invalid.",
         403,
@@ -123,7 +111,7 @@ def test_an_unsigned_request_is_missing_its_token(strict: RunningServer) -> None
         endpoint_url=strict.url,
         config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}),
     )
-    assert _error(client.list_bots) == (
+    assert error_raised(client.list_bots) == (
         "MissingAuthenticationTokenException",
         "Missing Authentication Token",
         403,
