@@ -50,6 +50,8 @@ from typing import Any
 
 from measure import machine
 
+from importmock.services.pinpoint.models import IMPORT_JOB
+
 CALLS_PER_BLOCK = 20
 MAX_BLOCKS = 100  # a client imports one bot per block, in its own account: Lex allows 100
 REGION = "us-east-1"
@@ -65,14 +67,7 @@ ENDPOINTS_CSV = (
 QR_CSV = b"name,content\nq0,Answer zero\nq1,Answer one\n"
 PINPOINT_ROLE = "arn:aws:iam::{account}:role/pinpoint-import"
 LEX_ROLE = "arn:aws:iam::{account}:role/lex-import"
-PINPOINT_PATH = (
-    "CREATED",
-    "PREPARING_FOR_INITIALIZATION",
-    "INITIALIZING",
-    "PROCESSING",
-    "COMPLETING",
-    "COMPLETED",
-)
+PINPOINT_PATH = IMPORT_JOB.stages  # a Pinpoint import job's statuses, in order
 SERVER_COMMAND = [
     sys.executable,
     "-m",

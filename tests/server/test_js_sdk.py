@@ -27,6 +27,7 @@ from tests.helpers import csv_text
 from tests.server.conftest import SDK_ENVIRONMENT, doc_example, sdk_environment
 from tests.services.lexv2.archives import ROLE as LEX_ROLE
 from tests.services.lexv2.archives import bot_files, to_zip
+from tests.services.pinpoint.conftest import SUCCESS_PATH as PINPOINT_PATH
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 CLIENT_PACKAGES = ("client-qconnect", "client-pinpoint", "client-lex-models-v2")
@@ -235,14 +236,6 @@ PEOPLE = csv_text(
     ["p3", "EMAIL", "bob@example.com", "bob"],
     ["p4", "FAX", "nope", "bob"],  # not a channel type: this row fails alone
 )
-PINPOINT_PATH = [
-    "CREATED",
-    "PREPARING_FOR_INITIALIZATION",
-    "INITIALIZING",
-    "PROCESSING",
-    "COMPLETING",
-    "COMPLETED",
-]
 
 
 def test_pinpoint_endpoint_import(node: str, reads_server: RunningServer) -> None:

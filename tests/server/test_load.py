@@ -38,6 +38,7 @@ from botocore.config import Config
 from importmock.server import RunningServer, threaded_server
 from tests.helpers import csv_text
 from tests.services.lexv2.archives import manifest, to_zip
+from tests.services.pinpoint.conftest import SUCCESS_PATH
 
 THREADS = 32
 CALLS_PER_THREAD = 200
@@ -64,14 +65,7 @@ CLIENT_CONFIG = Config(
 )
 JOIN_TIMEOUT_SECONDS = 300  # a deadlock fails the test instead of hanging it
 WISDOM_PATH = ("START_IN_PROGRESS", "COMPLETE")
-PINPOINT_PATH = (
-    "CREATED",
-    "PREPARING_FOR_INITIALIZATION",
-    "INITIALIZING",
-    "PROCESSING",
-    "COMPLETING",
-    "COMPLETED",
-)
+PINPOINT_PATH = tuple(SUCCESS_PATH)
 LEX_PATH = ("InProgress", "Completed")
 
 #: One block's API calls: (client, operation, HTTP status), each once unless counted.
