@@ -147,7 +147,7 @@ aws qconnect list-quick-responses --knowledge-base-id "$KB" > listed.json
 @needs_curl
 def test_qconnect_quick_response_import(server: RunningServer, tmp_path: Path) -> None:
     server.controller.set_progression("reads")
-    (tmp_path / "quick-responses.csv").write_text(QUICK_RESPONSES, encoding="utf-8", newline="")
+    (tmp_path / "quick-responses.csv").write_bytes(QUICK_RESPONSES.encode("utf-8"))
     bash(server, QCONNECT_IMPORT, tmp_path)
 
     kb = saved(tmp_path, "kb.json")["knowledgeBase"]
@@ -244,7 +244,7 @@ aws pinpoint get-segment --application-id "$APP" \
 @needs_curl
 def test_pinpoint_endpoint_import(server: RunningServer, tmp_path: Path) -> None:
     server.controller.set_progression("reads")
-    (tmp_path / "endpoints.csv").write_text(ENDPOINTS, encoding="utf-8", newline="")
+    (tmp_path / "endpoints.csv").write_bytes(ENDPOINTS.encode("utf-8"))
     bash(server, f"ROLE={PINPOINT_ROLE}\n" + PINPOINT_IMPORT, tmp_path)
 
     app_id = saved(tmp_path, "app.json")["ApplicationResponse"]["Id"]
