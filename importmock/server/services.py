@@ -18,7 +18,6 @@ so whatever SDK sent it raises its usual service error rather than failing to pa
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -35,8 +34,9 @@ SIGNING_NAMES: dict[str, tuple[str, ...]] = {
     "mobiletargeting": ("pinpoint",),
     "lex": ("lexv2-models", "lex-models", "lexv2-runtime", "lex-runtime"),
 }
-#: For unsigned requests: the service an ARN in the path names (tagging paths are alike).
-_ARN_SERVICES = {"wisdom": "qconnect", "mobiletargeting": "pinpoint", "lex": "lexv2-models"}
+#: The client each mocked signing name is answered as. An ARN names its service by the
+#: signing name too, which settles the tagging paths of unsigned requests.
+_ANSWERED_AS = {name: clients[0] for name, clients in SIGNING_NAMES.items()}
 NOT_MOCKED_CODE = "NotImplemented"
 NOT_MOCKED_STATUS = 501  # not retried by the SDKs, unlike 500 and 503
 UNKNOWN_OPERATION_CODE = "UnknownOperationException"
@@ -59,7 +59,7 @@ class Unroutable:
 
     def response(self, headers: Any, request_id: str) -> tuple[int, dict[str, str], bytes]:
         message = (
-            f"importmock: no operation of {', '.join(sorted(_ARN_SERVICES.values()))} "
+            f"importmock: no operation of {', '.join(sorted(_ANSWERED_AS.values()))} "
             f"matches {self.method} {self.path}; an unsigned request is routed by its path "
             "alone (sign it to reach another service's 'not mocked' answer)"
         )
@@ -98,7 +98,9 @@ def resolve(
     if clients is None:
         return NotMocked(signing_name)
     primary = clients[0]
-    if not _matches(primary, method, path, query):
+    # Only a signing name shared with unmocked clients needs the path (and a second route
+    # lookup: the pipeline routes the request again).
+    if len(clients) > 1 and not _matches(primary, method, path, query):
         for other in clients[1:]:
             if _matches(other, method, path, query):
                 return NotMocked(other)
@@ -107,11 +109,11 @@ def resolve(
 
 def _resolve_unsigned(method: str, path: str, query: str) -> Mocked | Unroutable:
     """Without a signature only the path tells; an ARN in it settles the tagging paths."""
-    candidates = [clients[0] for clients in SIGNING_NAMES.values()]
+    candidates = list(_ANSWERED_AS.values())
     matching = [client for client in candidates if _matches(client, method, path, query)]
     if len(matching) > 1:
         arn_service = unquote(path).partition("arn:")[2].split(":")[1:2]
-        named = _ARN_SERVICES.get(arn_service[0]) if arn_service else None
+        named = _ANSWERED_AS.get(arn_service[0]) if arn_service else None
         matching = [named] if named in matching else matching[:1]
     return _mocked(matching[0]) if matching else Unroutable(method, path)
 
@@ -127,19 +129,14 @@ def _mocked(client: str) -> Mocked:
 
 
 # -- "not mocked" in each protocol ------------------------------------------------------
-_lock = threading.Lock()
-
-
 @lru_cache(maxsize=256)
 def _model_protocol(service: str) -> str | None:
     """The protocol of the botocore service named like the signing name, if there is one."""
-    import botocore.session
     from botocore.exceptions import UnknownServiceError
 
     try:
-        with _lock:
-            model = botocore.session.get_session().get_service_model(service)
-    except (UnknownServiceError, ValueError):
+        model = spec_for_client(service).model
+    except UnknownServiceError:
         return None
     return "s3" if service == "s3" else str(model.metadata.get("protocol"))
 
