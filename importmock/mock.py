@@ -15,7 +15,7 @@ import unittest
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
-from importmock.engine.interception import FAKE_CREDENTIALS as FAKE_KEYS
+from importmock.engine.credentials import FAKE_ENVIRONMENT, forget_resolved_configuration
 from importmock.engine.lifecycle import Durations
 from importmock.engine.session import (
     DEFAULT_ACCOUNT_ID,
@@ -26,11 +26,6 @@ from importmock.engine.session import (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-# Fake credentials, so botocore signs requests without touching a real profile.
-FAKE_CREDENTIALS = dict(
-    zip(("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), FAKE_KEYS)
-)
 
 _state_lock = threading.RLock()
 _depth = 0
@@ -122,70 +117,185 @@ class ImportMock:
         return self._decorate_callable(target)
 
     def _decorate_callable(self, func: F) -> F:
-        if inspect.iscoroutinefunction(func):
+        """Run ``func`` inside the mock: a call, a coroutine's whole run, or a generator's
+        whole life (from its first step until it is exhausted or closed)."""
+        wrapper: Callable[..., Any]
+        if inspect.isasyncgenfunction(func):
+            wrapper = _async_generator_inside(self, func)
+        elif inspect.iscoroutinefunction(func):
 
-            @functools.wraps(func)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
+            async def wrapper(*args: Any, **kwargs: Any) -> Any:
                 with self:
                     return await func(*args, **kwargs)
 
-            return run_async  # type: ignore[return-value]
+        elif inspect.isgeneratorfunction(func):
+            # A generator's body runs at each next(), long after the call returned: the
+            # mock spans its whole life, so a pytest yield fixture's teardown is mocked too.
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return (yield from func(*args, **kwargs))
 
-        @functools.wraps(func)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return func(*args, **kwargs)
+        else:
 
-        return run  # type: ignore[return-value]
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return func(*args, **kwargs)
+
+        return functools.wraps(func)(wrapper)  # type: ignore[return-value]
 
     def _decorate_class(self, cls: type) -> type:
-        mock = self
         if issubclass(cls, unittest.TestCase):
-            # setUp, the test and tearDown share one session; the cleanup stops it
-            # after tearDown has run.
-            original_setup = cls.setUp
-
-            @functools.wraps(original_setup)
-            def setUp(test: unittest.TestCase, *args: Any, **kwargs: Any) -> None:
-                mock.start()
-                test.addCleanup(mock.stop)
-                original_setup(test, *args, **kwargs)
-
-            cls.setUp = setUp  # type: ignore[method-assign,assignment]
+            self._span_unittest_class(cls)
+            self._start_before_set_up(cls)
             return cls
+        self._span_pytest_class(cls)
         if hasattr(cls, "setup_method"):
-            # pytest-style class with its own setup: start before it, stop after teardown.
-            original_setup = cls.setup_method
-            original_teardown = getattr(cls, "teardown_method", None)
-
-            def setup_method(test: Any, method: Any = None) -> None:
-                mock.start()
-                try:
-                    _call_with_optional_method(original_setup, test, method)
-                except BaseException:
-                    mock.stop()  # pytest skips teardown_method when setup fails
-                    raise
-
-            def teardown_method(test: Any, method: Any = None) -> None:
-                try:
-                    if original_teardown is not None:
-                        _call_with_optional_method(original_teardown, test, method)
-                finally:
-                    mock.stop()
-
-            cls.setup_method = setup_method  # type: ignore[attr-defined]
-            cls.teardown_method = teardown_method  # type: ignore[attr-defined]
+            self._span_setup_method(cls)
             return cls
-        # dir(), not vars(): test methods inherited from a base class or mixin run too.
+        # dir(), not vars(): test methods inherited from a base class or mixin run too;
+        # getattr_static, so that static and class methods stay what they are.
         for name in dir(cls):
-            value = getattr(cls, name, None)
-            if name.startswith("test") and inspect.isfunction(value):
-                if getattr(value, "_importmock_wrapped", False):
-                    continue
-                wrapped = self._decorate_callable(value)
-                wrapped._importmock_wrapped = True  # type: ignore[attr-defined]
-                setattr(cls, name, wrapped)
+            if name.startswith("test"):
+                wrapped = self._wrapped_member(inspect.getattr_static(cls, name))
+                if wrapped is not None:
+                    setattr(cls, name, wrapped)
         return cls
+
+    def _wrapped_member(self, member: Any) -> Any:
+        """A test method, static method or class method wrapped in the mock (None for
+        anything else, or for one wrapped already through a decorated base class)."""
+        kind = type(member) if isinstance(member, (staticmethod, classmethod)) else None
+        func = member.__func__ if kind is not None else member
+        if not inspect.isfunction(func) or getattr(func, "_importmock_wrapped", False):
+            return None
+        wrapped = self._decorate_callable(func)
+        wrapped._importmock_wrapped = True  # type: ignore[attr-defined]
+        return kind(wrapped) if kind is not None else wrapped
+
+    def _start_before_set_up(self, cls: type[unittest.TestCase]) -> None:
+        # setUp, the test and tearDown share one session; the cleanup stops it after
+        # tearDown has run.
+        mock = self
+        original_setup = cls.setUp
+
+        @functools.wraps(original_setup)
+        def setUp(test: unittest.TestCase, *args: Any, **kwargs: Any) -> None:
+            mock.start()
+            test.addCleanup(mock.stop)
+            original_setup(test, *args, **kwargs)
+
+        cls.setUp = setUp  # type: ignore[method-assign]
+
+    def _span_unittest_class(self, cls: type[unittest.TestCase]) -> None:
+        """A TestCase with its own setUpClass or tearDownClass: one mock from before
+        setUpClass to after tearDownClass, which every test joins (and so sees what
+        setUpClass made)."""
+        base = unittest.TestCase
+        if all(
+            inspect.getattr_static(cls, name) is inspect.getattr_static(base, name)
+            for name in ("setUpClass", "tearDownClass")
+        ):
+            return
+        mock = self
+        original = _class_fixture(inspect.getattr_static(cls, "setUpClass"))
+
+        def setUpClass(klass: type[unittest.TestCase]) -> None:
+            mock.start()
+            # class cleanups run after tearDownClass, and also when setUpClass fails
+            klass.addClassCleanup(mock.stop)
+            original(klass)
+
+        cls.setUpClass = classmethod(setUpClass)  # type: ignore[assignment,method-assign]
+
+    def _span_pytest_class(self, cls: type) -> None:
+        """A pytest class with setup_class or teardown_class: one mock from before
+        setup_class to after teardown_class, which every test joins."""
+        setup = inspect.getattr_static(cls, "setup_class", None)
+        teardown = inspect.getattr_static(cls, "teardown_class", None)
+        if setup is None and teardown is None:
+            return
+        mock = self
+
+        def setup_class(klass: type) -> None:
+            mock.start()
+            try:
+                if setup is not None:
+                    _class_fixture(setup)(klass)
+            except BaseException:
+                mock.stop()  # pytest skips teardown_class when setup_class fails
+                raise
+
+        def teardown_class(klass: type) -> None:
+            try:
+                if teardown is not None:
+                    _class_fixture(teardown)(klass)
+            finally:
+                mock.stop()
+
+        cls.setup_class = classmethod(setup_class)  # type: ignore[attr-defined]
+        cls.teardown_class = classmethod(teardown_class)  # type: ignore[attr-defined]
+
+    def _span_setup_method(self, cls: type) -> None:
+        # pytest-style class with its own setup: start before it, stop after teardown.
+        mock = self
+        original_setup = cls.setup_method  # type: ignore[attr-defined]
+        original_teardown = getattr(cls, "teardown_method", None)
+
+        def setup_method(test: Any, method: Any = None) -> None:
+            mock.start()
+            try:
+                _call_with_optional_method(original_setup, test, method)
+            except BaseException:
+                mock.stop()  # pytest skips teardown_method when setup fails
+                raise
+
+        def teardown_method(test: Any, method: Any = None) -> None:
+            try:
+                if original_teardown is not None:
+                    _call_with_optional_method(original_teardown, test, method)
+            finally:
+                mock.stop()
+
+        cls.setup_method = setup_method  # type: ignore[attr-defined]
+        cls.teardown_method = teardown_method  # type: ignore[attr-defined]
+
+
+def _class_fixture(member: Any) -> Callable[[type], None]:
+    """A setUpClass/setup_class as a function of the class, however it was declared
+    (class method, static method or plain function, with or without the class argument)."""
+    func = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+    if func.__code__.co_argcount == 0:
+        return lambda klass: func()
+    return func  # type: ignore[no-any-return]
+
+
+def _async_generator_inside(mock: ImportMock, func: Callable[..., Any]) -> Callable[..., Any]:
+    """An async generator function whose generators run inside ``mock`` for their whole
+    life, relaying every ``asend``/``athrow``/``aclose`` to the wrapped generator."""
+
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with mock:
+            inner = func(*args, **kwargs)
+            try:
+                value = await inner.__anext__()
+            except StopAsyncIteration:
+                return
+            while True:
+                try:
+                    sent = yield value
+                except GeneratorExit:
+                    await inner.aclose()
+                    raise
+                except BaseException as thrown:
+                    step = inner.athrow(thrown)
+                else:
+                    step = inner.asend(sent)
+                try:
+                    value = await step
+                except StopAsyncIteration:
+                    return
+
+    return wrapper
 
 
 def _call_with_optional_method(function: Callable[..., Any], test: Any, method: Any) -> None:
@@ -204,9 +314,11 @@ def _session_options() -> dict[str, Any]:
 def _activate(session: MockSession) -> None:
     from importmock.engine import interception
 
-    for name, value in FAKE_CREDENTIALS.items():
+    # Fake credentials, so botocore signs requests without touching a real profile.
+    for name, value in FAKE_ENVIRONMENT.items():
         _saved_environment[name] = os.environ.get(name)
         os.environ[name] = value
+    forget_resolved_configuration()
     session.urls.start()
     interception.install(session.handle)
 
@@ -224,6 +336,7 @@ def _deactivate(session: MockSession) -> None:
         else:
             os.environ[name] = value
     _saved_environment.clear()
+    forget_resolved_configuration()  # nothing resolved under the mock survives it
 
 
 @overload

@@ -1,12 +1,18 @@
 """pytest plugin (entry point ``pytest11``): the ``importmock`` and ``importmock_server``
 fixtures and the ``importmock`` marker.
 
+The marker alone activates the mock for its test (as ``django_db`` or pytest-freezer's
+``freeze_time`` do): a test that forgot to request the fixture must never run unmocked and
+reach AWS. The one exception is a test that asks only for ``importmock_server``: its
+clients call the server over HTTP, and an in-process mock would answer them first.
+
 Only pytest loads this module, so pytest is not a runtime requirement of importmock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -14,23 +20,50 @@ from importmock.engine.session import MockSession
 from importmock.mock import mock_imports
 from importmock.server import RunningServer, threaded_server
 
+MARKER = "importmock"
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "importmock(**options): options for the importmock fixture "
-        "(progression, durations, account_id, quotas, check_responses) and for the "
-        "importmock_server fixture (which also takes max_body_bytes, timeout, credentials, "
-        "strict_signatures)",
+        "importmock(**options): activate importmock for the test, with these options "
+        "(progression, durations, account_id, quotas, check_responses, upload_urls, "
+        "passthrough); with the importmock_server fixture, its options instead (which also "
+        "takes max_body_bytes, timeout, credentials, strict_signatures)",
     )
+
+
+def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any] | None:
+    """The closest ``importmock`` marker's options, or None when there is none."""
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is None:
+        return None
+    if marker.args:
+        pytest.fail(
+            f"@pytest.mark.importmock takes keyword options only, e.g. "
+            f'@pytest.mark.importmock(progression="time"); got positional {marker.args!r}',
+            pytrace=False,
+        )
+    return dict(marker.kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _importmock_marker(request: pytest.FixtureRequest) -> None:
+    """Activate the mock for a test that carries the marker, whether or not it requests
+    the ``importmock`` fixture (autouse, so it starts before the test's other fixtures)."""
+    if request.node.get_closest_marker(MARKER) is None:
+        return
+    names = request.fixturenames
+    if "importmock_server" in names and "importmock" not in names:
+        _marker_options(request)  # still refuse positional arguments
+        return
+    request.getfixturevalue("importmock")
 
 
 @pytest.fixture
 def importmock(request: pytest.FixtureRequest) -> Iterator[MockSession]:
     """An active importmock controller; ``@pytest.mark.importmock(...)`` sets its options."""
-    marker = request.node.get_closest_marker("importmock")
-    options = dict(marker.kwargs) if marker is not None else {}
-    with mock_imports(**options) as controller:
+    with mock_imports(**(_marker_options(request) or {})) as controller:
         yield controller
 
 
@@ -39,7 +72,5 @@ def importmock_server(request: pytest.FixtureRequest) -> Iterator[RunningServer]
     """A server on a free loopback port for one test (``.url``, ``.controller``,
     ``.client(name)``), for code under test that takes an endpoint URL or runs another
     process; ``@pytest.mark.importmock(...)`` sets its options."""
-    marker = request.node.get_closest_marker("importmock")
-    options = dict(marker.kwargs) if marker is not None else {}
-    with threaded_server(**options) as server:
+    with threaded_server(**(_marker_options(request) or {})) as server:
         yield server

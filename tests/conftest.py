@@ -14,6 +14,9 @@ os.environ["IMPORTMOCK_CHECK_RESPONSES"] = "1"
 
 from tests.helpers import make_client
 
+# pytester runs small test files of users' code through the importmock plugin.
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture
 def qconnect() -> Callable[..., Any]:

@@ -17,22 +17,17 @@ from functools import partial, partialmethod
 from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from botocore.credentials import Credentials
 from botocore.endpoint import Endpoint
 from botocore.model import ServiceModel
 
 from importmock.engine.backend import backend_for, mocked_clients
+from importmock.engine.credentials import LentCredentials, lend_or_take_back
 from importmock.engine.errors import NotMockedError
 from importmock.engine.presigned import teach_moto
 from importmock.engine.specs import spec_for
 
 HOOK_ID = "importmock.before-send"
 SIGN_HOOK_ID = "importmock.before-sign"
-FAKE_CREDENTIALS = (
-    "ASIAIMPORTMOCKTESTING",
-    "importmock-fake-secret-access-key",
-    "importmock-fake-session-token",
-)
 _ANSWERED = "_importmock_answered"
 
 _lock = threading.Lock()
@@ -70,15 +65,22 @@ def _make_request(self: Endpoint, original: Any, operation_model: Any, request_d
 
 
 def _lend_credentials(request_signer: Any = None, **_: Any) -> None:
-    """Give fake credentials to a client made before the mock, in a shell that had none.
+    """Give fake credentials to a client made before the mock, in a shell that had none,
+    and take them back once the mock has stopped.
 
     Such a client froze "no credentials" at creation and would fail to sign with
     NoCredentialsError before its request ever reached the mock.
     """
-    if _handler is None or request_signer is None:
-        return
-    if getattr(request_signer, "_credentials", True) is None:
-        request_signer._credentials = Credentials(*FAKE_CREDENTIALS)
+    if request_signer is not None:
+        lend_or_take_back(request_signer, _handler is not None, _lend)
+
+
+def _mock_active() -> bool:
+    return _handler is not None
+
+
+def _lend(request_signer: Any) -> LentCredentials:
+    return LentCredentials(_mock_active)
 
 
 def _before_send(

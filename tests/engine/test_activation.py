@@ -485,3 +485,198 @@ def test_calls_and_jobs_stay_readable_after_the_mock_stops_but_state_does_not_ca
         assert make_client().list_knowledge_bases()["knowledgeBaseSummaries"] == []
         assert fresh.calls[-1].operation == "ListKnowledgeBases"
         assert fresh.jobs() == []
+
+
+# -- static and class methods, generators, class-wide fixtures ------------------------------
+
+
+@mock_imports(progression="manual")
+class TestStaticAndClassMethodTests:
+    """pytest collects static and class methods too: both run mocked, as what they are."""
+
+    @staticmethod
+    def test_a_static_method_runs_mocked():
+        assert current().options["progression"] == "manual"
+        assert kb_names(make_client()) == []
+
+    @classmethod
+    def test_a_class_method_runs_mocked(cls):
+        assert cls is TestStaticAndClassMethodTests
+        assert current().options["progression"] == "manual"
+        assert kb_names(make_client()) == []
+
+    def test_a_plain_method_still_runs_mocked(self):
+        assert isinstance(self, TestStaticAndClassMethodTests)
+        assert current().options["progression"] == "manual"
+
+
+def test_decorated_static_and_class_methods_keep_their_kind():
+    members = vars(TestStaticAndClassMethodTests)
+    assert isinstance(members["test_a_static_method_runs_mocked"], staticmethod)
+    assert isinstance(members["test_a_class_method_runs_mocked"], classmethod)
+
+
+def test_a_decorated_generator_is_mocked_for_its_whole_life():
+    @mock_imports(progression="manual")
+    def kb_names_as_they_grow():
+        client = make_client()
+        for name in ("one", "two"):
+            make_kb(client, name)
+            received = yield sorted(kb_names(client))
+            assert received == f"after {name}"
+        return "done"
+
+    steps = kb_names_as_they_grow()
+    with pytest.raises(RuntimeError):
+        current()  # created, not started
+    assert next(steps) == ["one"]
+    assert current().options["progression"] == "manual"  # active between steps
+    assert steps.send("after one") == ["one", "two"]
+    with pytest.raises(StopIteration) as finished:
+        steps.send("after two")
+    assert finished.value.value == "done"
+    with pytest.raises(RuntimeError):
+        current()  # stopped when the generator finished
+
+
+def test_a_closed_decorated_generator_stops_the_mock():
+    @mock_imports
+    def forever():
+        while True:
+            yield current()
+
+    steps = forever()
+    assert next(steps) is next(steps)
+    steps.close()
+    with pytest.raises(RuntimeError):
+        current()
+
+
+@pytest.fixture
+@mock_imports(progression="manual")
+def knowledge_base_for_the_test():
+    client = make_client()
+    kb_id = make_kb(client, "fixture-kb")
+    yield client, kb_id
+    # teardown of a yield fixture: still mocked (this call would otherwise reach AWS)
+    client.delete_knowledge_base(knowledgeBaseId=kb_id)
+    assert kb_names(client) == []
+
+
+def test_a_decorated_yield_fixture_is_mocked_until_its_teardown(knowledge_base_for_the_test):
+    client, kb_id = knowledge_base_for_the_test
+    assert current().options["progression"] == "manual"
+    assert kb_names(client) == ["fixture-kb"]
+
+
+def test_a_decorated_async_generator_is_mocked_for_its_whole_life():
+    @mock_imports(progression="reads")
+    async def names():
+        client = make_client()
+        make_kb(client, "async-one")
+        received = yield kb_names(client)
+        await asyncio.sleep(0)
+        make_kb(client, received)
+        yield sorted(kb_names(client))
+
+    async def scenario():
+        steps = names()
+        first = await steps.__anext__()
+        assert current().options["progression"] == "reads"
+        second = await steps.asend("async-two")
+        with pytest.raises(StopAsyncIteration):
+            await steps.__anext__()
+        return first, second
+
+    assert asyncio.run(scenario()) == (["async-one"], ["async-one", "async-two"])
+    with pytest.raises(RuntimeError):
+        current()
+
+
+def test_an_exception_thrown_into_a_decorated_async_generator_reaches_it():
+    @mock_imports
+    async def guarded():
+        try:
+            yield 1
+        except KeyError:
+            yield "caught inside the mock" if current() else "unmocked"
+
+    async def scenario():
+        steps = guarded()
+        assert await steps.__anext__() == 1
+        caught = await steps.athrow(KeyError("x"))
+        await steps.aclose()
+        return caught
+
+    assert asyncio.run(scenario()) == "caught inside the mock"
+    with pytest.raises(RuntimeError):
+        current()
+
+
+@mock_imports(progression="manual")
+class TestUnittestSetUpClassRunsMocked(unittest.TestCase):
+    """setUpClass, every test and tearDownClass share one mock: what setUpClass made is
+    there for each test."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.client = make_client()
+        cls.kb_id = make_kb(cls.client, "from-setUpClass")
+        cls.controller = current()
+
+    @classmethod
+    def tearDownClass(cls):
+        # still mocked: this call would otherwise go to the network
+        cls.client.delete_knowledge_base(knowledgeBaseId=cls.kb_id)
+        assert kb_names(cls.client) == []
+
+    def test_kb_from_setup_class_is_visible(self):
+        self.assertIs(current(), self.controller)
+        kb = self.client.get_knowledge_base(knowledgeBaseId=self.kb_id)["knowledgeBase"]
+        self.assertEqual(kb["name"], "from-setUpClass")
+
+    def test_class_options_apply(self):
+        self.assertEqual(current().options["progression"], "manual")
+
+
+_set_up_class_mock = mock_imports()
+
+
+@_set_up_class_mock
+class _FailingSetUpClass(unittest.TestCase):
+    __test__ = False  # run by the test below, not collected
+
+    @classmethod
+    def setUpClass(cls):
+        assert current() is not None
+        raise ValueError("setUpClass failed")
+
+    def test_never_runs(self):
+        raise AssertionError("not reached")
+
+
+def test_a_failing_set_up_class_does_not_leak_the_mock():
+    result = unittest.TestResult()
+    unittest.defaultTestLoader.loadTestsFromTestCase(_FailingSetUpClass).run(result)
+    assert len(result.errors) == 1
+    assert "setUpClass failed" in result.errors[0][1]
+    assert result.testsRun == 0
+    with pytest.raises(RuntimeError):
+        current()
+
+
+@mock_imports
+class TestPytestSetupClassRunsMocked:
+    """The pytest spelling: setup_class and teardown_class run inside one mock too."""
+
+    @classmethod
+    def setup_class(cls):
+        cls.client = make_client()
+        cls.kb_id = make_kb(cls.client, "from-setup_class")
+
+    @classmethod
+    def teardown_class(cls):
+        cls.client.delete_knowledge_base(knowledgeBaseId=cls.kb_id)
+
+    def test_kb_from_setup_class_is_visible(self):
+        assert kb_names(self.client) == ["from-setup_class"]

@@ -19,11 +19,7 @@ from __future__ import annotations
 
 import io
 import socket
-import sys
-import threading
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Callable
 
 import boto3
@@ -35,66 +31,12 @@ from botocore.exceptions import ClientError, HTTPClientError
 from importmock import NotMockedError, current, mock_imports
 from tests.helpers import csv_text, error_of
 from tests.services.lexv2.archives import manifest, to_zip
+from tests.socket_audit import NetworkUse, recording
 
 REGION = "us-east-1"
 MISSING_UUID = "00000000-0000-4000-8000-000000000000"
 LEX_ROLE = "arn:aws:iam::123456789012:role/lex-import"
 MOCKED = "lexv2-models, pinpoint, qconnect, wisdom"
-
-#: Events that resolve a name or reach a peer: the hook raises on them while recording.
-NETWORK_EVENTS = frozenset(
-    {
-        "socket.connect",  # socket.connect() and socket.connect_ex()
-        "socket.getaddrinfo",
-        "socket.gethostbyname",  # gethostbyname() and gethostbyname_ex()
-        "socket.gethostbyaddr",
-        "socket.getnameinfo",
-        "socket.sendto",
-        "socket.sendmsg",
-    }
-)
-
-
-class NetworkUse(Exception):
-    """Raised by the guard's audit hook. Not an OSError, so no library retries it."""
-
-
-_HOOK_INSTALLED = False
-_recording = False
-_events: list[tuple[str, tuple[Any, ...]]] = []
-_events_lock = threading.Lock()
-
-
-def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if not _recording or not event.startswith("socket."):
-        return
-    # the socket object itself is left out: keeping it would keep it alive
-    kept = tuple(arg for arg in args if not isinstance(arg, socket.socket))
-    with _events_lock:
-        _events.append((event, kept))
-    if event in NETWORK_EVENTS:
-        raise NetworkUse(f"{event}{kept!r}")
-
-
-def _install_hook_once() -> None:
-    global _HOOK_INSTALLED
-    if not _HOOK_INSTALLED:
-        sys.addaudithook(_audit)  # for the life of the process: hooks cannot be removed
-        _HOOK_INSTALLED = True
-
-
-@contextmanager
-def recording() -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
-    """Record (and refuse network) socket events inside the block; yields the events."""
-    global _recording
-    _install_hook_once()
-    with _events_lock:
-        _events.clear()
-    _recording = True
-    try:
-        yield _events
-    finally:
-        _recording = False
 
 
 @pytest.fixture
