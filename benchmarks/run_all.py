@@ -22,6 +22,9 @@ Prints, every number measured in this run:
    200 mixed API calls each (40 with --quick): throughput, p50/p99 latency, errors (target
    0, with every call recorded 2xx, every job finished and a clean Ctrl-C stop), and one
    call in-process vs over the server.
+6. the per-test cost of a mock (``bench_activation``): an empty decorated test and one that
+   creates a client and makes one call, importmock against moto's ``mock_aws``. Target:
+   importmock at most a quarter of moto.
 
 Isolation: every round starts a fresh importmock and times its calls and the floor's, then
 stops it and times moto's calls under a fresh ``mock_aws``; importmock and moto are never
@@ -48,6 +51,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import bench_activation
 import bench_lex_import
 import bench_pinpoint_import
 import bench_server
@@ -408,6 +412,7 @@ def main() -> None:
     imports = measure_imports(endpoints, intents, import_runs)
     boto3_samples, importmock_samples = import_cost(import_repeats)
     server = bench_server.run(server_clients, server_processes, server_calls)
+    per_test = bench_activation.run(10 if args.quick else 30, 3 if args.quick else 7)
 
     out: list[str] = []
     out.append(f"machine: {machine()}")
@@ -569,6 +574,16 @@ def main() -> None:
         f"every job finished, clean SIGINT stop: {verdict(server_ok)}"
     )
     out += [f"  {line}" for line in bench_server.report(server)]
+    out.append("")
+
+    per_test_lines, per_test_ok = bench_activation.report(per_test)
+    verdicts.append(("per-test cost vs moto", verdict(per_test_ok)))
+    out.append(
+        "6. Per test (bench_activation): starting and stopping the mock around an empty test "
+        "and around a client + one call, CPU time; target importmock <= "
+        f"{bench_activation.TARGET:.2f}x moto: {verdict(per_test_ok)}"
+    )
+    out += [f"  {line}" for line in per_test_lines]
     out.append("")
 
     misses = [name for name, result in verdicts if result == "MISS"]

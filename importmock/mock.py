@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import re
 import threading
 import unittest
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import Any, TypeVar, overload
 
 from importmock.engine.credentials import FAKE_ENVIRONMENT, forget_resolved_configuration
 from importmock.engine.lifecycle import Durations
+from importmock.engine.network_guard import Passthrough, PassthroughOption
 from importmock.engine.session import (
     DEFAULT_ACCOUNT_ID,
     MockSession,
@@ -26,11 +28,17 @@ from importmock.engine.session import (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+_ACCOUNT_KEY = re.compile(r"\d{12}")
+
+#: Where minted URLs point in-process: S3-looking hosts answered inside the process, or a
+#: loopback server that other processes and HTTP clients can reach.
+UPLOAD_URLS = ("in-process", "loopback")
 
 _state_lock = threading.RLock()
 _depth = 0
 _session: MockSession | None = None
 _saved_environment: dict[str, str | None] = {}
+_loopback: Any = None  # the active session's LoopbackServer
 
 
 def current() -> MockSession:
@@ -51,6 +59,8 @@ class ImportMock:
         account_id: str | None = None,
         quotas: QuotasOption = None,
         check_responses: bool | None = None,
+        upload_urls: str | None = None,
+        passthrough: PassthroughOption = None,
     ) -> None:
         # Only options given explicitly count when this mock nests inside another.
         self._explicit: dict[str, Any] = {
@@ -61,6 +71,8 @@ class ImportMock:
                 ("account_id", account_id),
                 ("quotas", quotas),
                 ("check_responses", check_responses),
+                ("upload_urls", upload_urls),
+                ("passthrough", passthrough),
             )
             if value is not None
         }
@@ -75,7 +87,15 @@ class ImportMock:
 
         # Fail on bad options when the mock is declared, not when a test first runs.
         MockSession(**self._options)
-        self._started = 0
+        if upload_urls not in (None, *UPLOAD_URLS):
+            raise ValueError(
+                f"upload_urls must be one of {', '.join(map(repr, UPLOAD_URLS))}; "
+                f"got {upload_urls!r}"
+            )
+        self._upload_urls = upload_urls or "in-process"
+        self._passthrough_option = passthrough
+        self._passthrough = Passthrough.parse(passthrough)  # in-process options: not the
+        self._started = 0  # session's, which server mode shares
 
     # -- start / stop ----------------------------------------------------------------
     def start(self) -> MockSession:
@@ -84,7 +104,10 @@ class ImportMock:
         with _state_lock:
             if _depth == 0:
                 _session = MockSession(**self._options)
-                _activate(_session)
+                _session.options.update(
+                    upload_urls=self._upload_urls, passthrough=self._passthrough_option
+                )
+                _activate(_session, self._upload_urls, self._passthrough)
             elif any(_session_options()[k] != v for k, v in self._explicit.items()):
                 warn_nested_options()
             _depth += 1
@@ -311,23 +334,38 @@ def _session_options() -> dict[str, Any]:
     return _session.options
 
 
-def _activate(session: MockSession) -> None:
-    from importmock.engine import interception
+def _activate(session: MockSession, upload_urls: str, passthrough: Passthrough) -> None:
+    global _loopback
+    from importmock.engine import http_clients, interception, network_guard
+    from importmock.server.loopback import LoopbackServer
 
-    # Fake credentials, so botocore signs requests without touching a real profile.
+    # Fake credentials, so botocore signs requests without touching a real profile. An
+    # access key id of 12 digits is no real key but an account to act in (see
+    # MockSession._scope_of): it is kept, so a test can choose its account from the env.
+    keep_key = _ACCOUNT_KEY.fullmatch(os.environ.get("AWS_ACCESS_KEY_ID", ""))
     for name, value in FAKE_ENVIRONMENT.items():
         _saved_environment[name] = os.environ.get(name)
-        os.environ[name] = value
+        if not (keep_key and name == "AWS_ACCESS_KEY_ID"):
+            os.environ[name] = value
     forget_resolved_configuration()
-    session.urls.start()
-    interception.install(session.handle)
+    _loopback = LoopbackServer(session)
+    if upload_urls == "loopback":
+        session.urls.local_origin = _loopback.origin
+    network_guard.activate(passthrough)
+    http_clients.start(session.urls, _loopback.origin)
+    interception.install(session.handle, passthrough)
 
 
 def _deactivate(session: MockSession) -> None:
-    from importmock.engine import interception
+    global _loopback
+    from importmock.engine import http_clients, interception, network_guard
 
     interception.uninstall()
-    session.urls.stop()
+    http_clients.stop()
+    network_guard.deactivate()
+    if _loopback is not None:
+        _loopback.stop()
+        _loopback = None
     # The session is dropped here (the next start makes a fresh one), so its state is gone
     # for every later call; `m.calls` and `m.jobs()` stay readable after the `with` block.
     for name, value in _saved_environment.items():
@@ -349,6 +387,8 @@ def mock_imports(
     account_id: str = ...,
     quotas: QuotasOption = ...,
     check_responses: bool = ...,
+    upload_urls: str = ...,
+    passthrough: PassthroughOption = ...,
 ) -> ImportMock: ...
 def mock_imports(func: Any = None, /, **options: Any) -> Any:
     """Mock the AWS import-job APIs of wisdom, qconnect, pinpoint and lexv2-models.
@@ -364,7 +404,12 @@ def mock_imports(func: Any = None, /, **options: Any) -> Any:
       ``{"pinpoint": {"active_import_jobs": 2}}``;
     - ``check_responses``: check every response against the operation's model and raise
       :class:`~importmock.engine.conformance.ConformanceError` on the first problem (a bug
-      in importmock); default off, or on when ``IMPORTMOCK_CHECK_RESPONSES=1``.
+      in importmock); default off, or on when ``IMPORTMOCK_CHECK_RESPONSES=1``;
+    - ``upload_urls``: ``"in-process"`` (default: minted URLs look like S3's and are
+      answered inside the process, whatever HTTP library fetches them) or ``"loopback"``
+      (they point at a loopback server, for subprocesses and other HTTP clients);
+    - ``passthrough``: what may reach the network on purpose while the mock is active,
+      ``{"services": [boto3 client names], "urls": [regular expressions]}``.
     """
     if func is not None:
         if options or not callable(func):

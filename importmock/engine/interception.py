@@ -23,7 +23,8 @@ from botocore.model import ServiceModel
 from importmock.engine.backend import backend_for, mocked_clients
 from importmock.engine.credentials import LentCredentials, lend_or_take_back
 from importmock.engine.errors import NotMockedError
-from importmock.engine.presigned import teach_moto
+from importmock.engine.http_clients import teach_moto
+from importmock.engine.network_guard import Passthrough
 from importmock.engine.specs import spec_for
 
 HOOK_ID = "importmock.before-send"
@@ -33,13 +34,15 @@ _ANSWERED = "_importmock_answered"
 _lock = threading.Lock()
 _installed_over: Any = None  # the make_request we replaced, while we are installed
 _handler: Any = None  # the active session's `handle`, or None when no mock is active
+_passthrough = Passthrough()  # what the active mock lets through on purpose
 
 
-def install(handler: Any) -> None:
-    """Route every botocore request to ``handler(spec, backend_cls, request)``."""
-    global _installed_over, _handler
+def install(handler: Any, passthrough: Passthrough) -> None:
+    """Route every botocore request to ``handler(spec, backend_cls, request)``, but those
+    ``passthrough`` lets through."""
+    global _installed_over, _handler, _passthrough
     with _lock:
-        _handler = handler
+        _handler, _passthrough = handler, passthrough
         if _installed_over is None:
             _installed_over = Endpoint.make_request
             Endpoint.make_request = partialmethod(_make_request, _installed_over)  # type: ignore[method-assign]
@@ -57,7 +60,13 @@ def uninstall() -> None:
 def _make_request(self: Endpoint, original: Any, operation_model: Any, request_dict: Any) -> Any:
     # `original` is bound when installing, so a call racing with uninstall still works.
     if "_importmock_hooked" not in self.__dict__:
-        hook = partial(_before_send, operation_model.service_model)
+        hook: Any = partial(_before_send, operation_model.service_model)
+        if "aiobotocore" in sys.modules:  # else no endpoint can be aiobotocore's: no import
+            from importmock.engine.async_clients import hook_for
+
+            # aiobotocore awaits the answer. An unsupported release raises here, before
+            # `original` sends anything, and the endpoint stays unhooked.
+            hook = hook_for(self, hook, operation_model.name)
         self._event_emitter.register_first("before-send", hook, unique_id=HOOK_ID)
         self._event_emitter.register("before-sign", _lend_credentials, unique_id=SIGN_HOOK_ID)
         self._importmock_hooked = True  # type: ignore[attr-defined]
@@ -80,6 +89,10 @@ def _mock_active() -> bool:
 
 
 def _lend(request_signer: Any) -> LentCredentials:
+    if "aiobotocore" in sys.modules:  # aiobotocore's signer awaits its credentials
+        from importmock.engine.async_clients import lent_to
+
+        return lent_to(request_signer, _mock_active)
     return LentCredentials(_mock_active)
 
 
@@ -90,6 +103,8 @@ def _before_send(
     if handler is None:  # the mock stopped; this client keeps an inert hook
         return None
     spec = spec_for(service_model)
+    if _passthrough.lets_through(spec.name, request.url):
+        return None  # on to moto's handler, or the endpoint it was going to
     backend_cls = backend_for(spec.name)
     moto = sys.modules.get("moto.core.models")
     if backend_cls is None:

@@ -1,19 +1,21 @@
-"""Presigned S3-style URLs minted by the mock, served to ``requests`` through ``responses``.
+"""Presigned S3-style URLs minted by the mock: what they look like and how S3 answers them.
 
 Services hand out URLs (Wisdom's upload URL and failed-record report, Lex's upload URL…)
-that clients use with a plain HTTP library. Only URLs minted here are answered; every other
-``requests`` call goes on to whatever handled it before importmock started (the network,
-or moto's own mock). moto's mock, when it starts after ours, patches ``requests`` on top of
-ours and answers every S3-looking URL itself; so moto's mock is taught to hand our URLs
-back to us, which makes them work in either nesting order.
+that clients use with a plain HTTP library. In-process they look like S3's own
+(``https://importmock-<bucket>.s3.<region>.amazonaws.com/<key>?X-Amz-...``) and are answered
+in-process whatever library fetches them (:mod:`importmock.engine.http_clients`). In server
+mode, and in-process with ``upload_urls="loopback"``, they point at a server instead,
+path-style under ``/_importmock/s3/<bucket>/`` (see :data:`served_from`), so any HTTP
+client in any language, or another process, can use them.
 
-In server mode the URLs point at the server itself, path-style under
-``/_importmock/s3/<bucket>/`` (see :data:`served_from`), so any HTTP client in any language
-can use them.
+Only URLs minted here are claimed: they carry :data:`MINTED_KEY_ID` as their credential, so
+a user's own bucket that happens to be named ``importmock-...`` (in moto's S3, say) is left
+to whoever serves it.
 
 Expiry and the signature are carried in the URL itself (``X-Amz-Date``, ``X-Amz-Expires``,
-``X-Amz-Signature`` over the rest), so minting a fresh download URL on every read costs no
-memory, and a tampered URL is refused like S3 refuses it.
+``X-Amz-Signature`` over the method, bucket, key and the rest), so minting a fresh download
+URL on every read costs no memory, a tampered URL is refused like S3 refuses it, and the
+same URL is valid in both forms (the loopback server answers the in-process form too).
 """
 
 from __future__ import annotations
@@ -22,29 +24,30 @@ import hashlib
 import hmac
 import re
 import secrets
-import sys
 import time
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import formatdate
-from typing import TYPE_CHECKING, Any
+from typing import Any, Callable
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from xml.sax.saxutils import escape
 
 from importmock.engine import clock
 
-if TYPE_CHECKING:
-    import responses
-
-URL_PATTERN = re.compile(r"https://importmock-[a-z0-9-]+\.s3\.[a-z0-9-]+\.amazonaws\.com/")
+#: The access key id in every minted URL's ``X-Amz-Credential``: what makes a URL ours.
+MINTED_KEY_ID = "ASIAIMPORTMOCK00000"
+#: A URL minted in-process (the S3-looking form), told apart by its credential.
+URL_PATTERN = re.compile(
+    r"https://importmock-[a-z0-9-]+\.s3\.[a-z0-9-]+\.amazonaws\.com/[^?#]*\?"
+    rf"(?:[^#]*&)?X-Amz-Credential={MINTED_KEY_ID}%2F"
+)
 #: Where server mode serves minted URLs: ``/_importmock/s3/<bucket>/<key>``.
 SERVED_PREFIX = "/_importmock/s3/"
 #: The server's base URL (``http://host:port``, as the calling client addressed it) while
 #: it answers a request; unset in-process, where URLs look like S3's own.
 served_from: ContextVar[str | None] = ContextVar("importmock_served_from", default=None)
-_KEY_IN_PATH = re.compile(r"(?:/_importmock/s3/[^/]+)?/(.*)", re.DOTALL)
 _METHODS = ("GET", "PUT", "HEAD", "POST", "DELETE")
 
 
@@ -84,11 +87,15 @@ class PresignedUrls:
         self._secret = secrets.token_bytes(16)
         self._objects: dict[str, StoredObject] = {}
         self._minted: dict[tuple[Any, ...], tuple[str, float]] = {}
-        self._mock: responses.RequestsMock | None = None
+        #: In-process with ``upload_urls="loopback"``: the loopback server's origin (it
+        #: starts on the first call), where minted URLs then point.
+        self.local_origin: Callable[[], str] | None = None
 
     # -- minting -------------------------------------------------------------------
-    def _sign(self, method: str, path: str, date: str, expires: int, signed: str) -> str:
-        text = f"{method}\n{path}\n{date}\n{expires}\n{signed}".encode()
+    def _sign(
+        self, method: str, bucket: str, key_path: str, date: str, expires: int, signed: str
+    ) -> str:
+        text = f"{method}\n{bucket}\n{key_path}\n{date}\n{expires}\n{signed}".encode()
         return hmac.new(self._secret, text, hashlib.sha256).hexdigest()
 
     def _mint(
@@ -97,6 +104,8 @@ class PresignedUrls:
         # Minting happens inside a botocore call, whose hook has already taught moto.
         issued = clock.now()
         base = served_from.get()
+        if base is None and self.local_origin is not None:
+            base = self.local_origin()
         # X-Amz-Date has one-second resolution, so within a second the URL is the same:
         # reuse it instead of signing again on every GetImportJob.
         memo_key = (method, bucket, region, key, expires_in, tuple(signed), int(issued), base)
@@ -121,23 +130,23 @@ class PresignedUrls:
         issued: float,
         base: str | None,
     ) -> tuple[str, float]:
+        bucket, key_path = f"importmock-{bucket}", "/" + quote(key)
         if base is None:
-            origin, path = f"https://importmock-{bucket}.s3.{region}.amazonaws.com", "/"
+            origin = f"https://{bucket}.s3.{region}.amazonaws.com"
         else:
-            origin, path = base, f"{SERVED_PREFIX}importmock-{bucket}/"
-        path += quote(key)
+            origin = f"{base}{SERVED_PREFIX}{bucket}"
         date = _amz_date(issued)
         signed_headers = ";".join(sorted({"host", *signed}))
-        signature = self._sign(method, path, date, expires_in, signed_headers)
+        signature = self._sign(method, bucket, key_path, date, expires_in, signed_headers)
         scope = f"{date[:8]}/{region}/s3/aws4_request"
         query = (
             "X-Amz-Algorithm=AWS4-HMAC-SHA256"
-            f"&X-Amz-Credential={quote('ASIAIMPORTMOCK00000/' + scope, safe='')}"
+            f"&X-Amz-Credential={quote(MINTED_KEY_ID + '/' + scope, safe='')}"
             f"&X-Amz-Date={date}&X-Amz-Expires={expires_in}"
             f"&X-Amz-SignedHeaders={quote(signed_headers, safe='')}"
             f"&X-Amz-Signature={signature}"
         )
-        url = f"{origin}{path}?{query}"
+        url = f"{origin}{key_path}?{query}"
         return url, float(int(issued) + expires_in)
 
     def mint_upload(
@@ -196,7 +205,8 @@ class PresignedUrls:
                 "X-Amz-Signature parameters",
             )
         method = "GET" if request.method == "HEAD" else request.method
-        expected = self._sign(method, url.path, date, expires, signed)
+        bucket, key_path = _bucket_and_key_path(url.netloc, url.path)
+        expected = self._sign(method, bucket, key_path, date, expires, signed)
         if not hmac.compare_digest(expected, signature):
             return s3_error(
                 403,
@@ -216,7 +226,7 @@ class PresignedUrls:
                     "ServerTime": formatdate(now, usegmt=True),
                 },
             )
-        key = unquote(_KEY_IN_PATH.fullmatch(url.path).group(1))  # type: ignore[union-attr]
+        key = unquote(key_path[1:])
         stored = self._objects.get(key)
         if stored is None:
             return s3_error(404, "NoSuchKey", "The specified key does not exist.", Key=key)
@@ -252,56 +262,17 @@ class PresignedUrls:
             body,
         )
 
-    # -- plumbing into `requests` ----------------------------------------------------
-    def start(self) -> None:
-        global _serving
-        import responses
-        from requests.adapters import HTTPAdapter
 
-        # Whatever serves `requests` now (the network, or moto's mock) keeps serving
-        # every URL that is not ours.
-        mock = responses.RequestsMock(
-            assert_all_requests_are_fired=False,
-            real_adapter_send=HTTPAdapter.send,  # type: ignore[arg-type]
-        )
-        for method in _METHODS:
-            mock.add(responses.CallbackResponse(method, url=URL_PATTERN, callback=self.handle))
-        mock.add_passthru(re.compile(".*"))
-        mock.start()
-        self._mock = mock
-        _serving = mock
-        teach_moto()
-
-    def stop(self) -> None:
-        global _serving
-        if self._mock is not None:
-            self._mock.stop(allow_assert=False)
-            if _serving is self._mock:
-                _serving = None
-            self._mock = None
+def _bucket_and_key_path(host: str, path: str) -> tuple[str, str]:
+    """The bucket and ``/key`` a minted URL addresses, in either of its forms."""
+    if path.startswith(SERVED_PREFIX):
+        bucket, _, rest = path[len(SERVED_PREFIX) :].partition("/")
+        return bucket, "/" + rest
+    return host.split(".", 1)[0], path
 
 
-# The active session's `requests` mock; moto's mock hands our URLs to it.
-_serving: Any = None
-
-
-def teach_moto() -> None:
-    """Make moto's ``requests`` mock pass importmock's URLs to importmock.
-
-    Installed once on moto's (module-level, long-lived) mock object and inert while no
-    importmock session is active; it survives moto's registry resets.
-    """
-    models = sys.modules.get("moto.core.models")
-    moto_mock = getattr(models, "responses_mock", None) if models is not None else None
-    if moto_mock is None or getattr(moto_mock, "_importmock_taught", False):
-        return
-    original = moto_mock._on_request
-
-    def on_request(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        ours = _serving
-        if ours is not None and URL_PATTERN.match(request.url or ""):
-            return ours._on_request(adapter, request, *args, **kwargs)
-        return original(adapter, request, *args, **kwargs)
-
-    moto_mock._on_request = on_request
-    moto_mock._importmock_taught = True
+def served_form(url: str, origin: str) -> str:
+    """An in-process minted URL rewritten to address the server at ``origin``."""
+    parts = urlsplit(url)
+    bucket = parts.netloc.split(".", 1)[0]
+    return f"{origin}{SERVED_PREFIX}{bucket}{parts.path}?{parts.query}"

@@ -103,6 +103,7 @@ class ImportmockServer(ThreadingHTTPServer):
         strict_signatures: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        presigned_only: bool = False,
         **session_options: Any,
     ) -> None:
         import importmock.services  # noqa: F401 - registers every backend
@@ -121,6 +122,9 @@ class ImportmockServer(ThreadingHTTPServer):
         self.strict_signatures = strict_signatures
         self.max_body_bytes = max_body_bytes
         self.connection_timeout = timeout
+        #: Serve only minted URLs (an in-process mock's loopback server: its API and
+        #: controller stay in-process, out of reach of other local processes).
+        self.presigned_only = presigned_only
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), _Handler)
@@ -172,6 +176,8 @@ class _Handler(BaseHTTPRequestHandler):
             if path.startswith(SERVED_PREFIX):
                 answer_refusal = _refusal_as_s3
                 status, out, body = self._presigned(path, query, headers)
+            elif self.server.presigned_only:
+                raise _Refused(404, "NotFound", f"importmock serves only minted URLs here: {path}")
             elif path.startswith(control.PREFIX):
                 answer_refusal = _refusal_as_control
                 payload = self._body(headers)
@@ -194,7 +200,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, out, body = _refusal_as_json(
                 _Refused(500, "InternalFailure", f"importmock failed: {error}")
             )
-        self._send(status, out, body)
+        # Logged before the answer goes out, so a client holding its answer can rely on
+        # the line being written (and a Ctrl-C right after cannot lose it).
         log.info(
             "%s %s -> %s (%.1f ms)",
             self.command,
@@ -202,6 +209,7 @@ class _Handler(BaseHTTPRequestHandler):
             status,
             (time.perf_counter() - started) * 1000,
         )
+        self._send(status, out, body)
 
     def _api_call(self, path: str, query: str, headers: Headers) -> Answer:
         scope = scope_of(headers.get("Authorization"))

@@ -103,10 +103,17 @@ def test_an_account_key_set_in_a_later_test_is_honoured(
             "123456789012",
             "us-east-1",
         )
+    # a 12-digit key is an account, never a real key: the mock keeps it
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "111111111111")
     with mock_imports():
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "111111111111")
         client = boto3.client("qconnect", region_name="us-east-1")
         assert _kb_account_and_region(client) == ("111111111111", "us-east-1")
+    # any other key is replaced by the fake one while the mock is active
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALLOOKINGKEY00")
+    with mock_imports():
+        assert boto3.DEFAULT_SESSION.get_credentials().access_key == "ASIAIMPORTMOCKTESTING"
+        client = boto3.client("qconnect", region_name="us-east-1")
+        assert _kb_account_and_region(client) == ("123456789012", "us-east-1")
 
 
 def test_a_profile_and_config_file_set_in_a_later_test_are_honoured(
