@@ -1,8 +1,9 @@
 """importmock: test code that drives AWS import jobs, without AWS.
 
-``mock_imports`` intercepts boto3/botocore calls to the import-job APIs of Amazon Q in
-Connect / Wisdom (``qconnect``, ``wisdom``), Pinpoint and Lex V2, validates them against the
-botocore models, and moves jobs through their real status lifecycles in memory.
+``mock_imports`` intercepts boto3/botocore (and aiobotocore) calls to the import-job APIs
+of Amazon Q in Connect / Wisdom (``qconnect``, ``wisdom``), Pinpoint and Lex V2, validates
+them against the botocore models, and moves jobs through their real status lifecycles in
+memory. While it is active nothing in the process reaches AWS.
 """
 
 from importmock.engine.errors import (
@@ -11,6 +12,7 @@ from importmock.engine.errors import (
     NotMockedError,
     ServiceError,
     UnknownErrorCodeError,
+    UnsupportedAiobotocoreError,
 )
 from importmock.engine.lifecycle import JobInfo
 from importmock.engine.session import Call, MockSession
@@ -30,6 +32,7 @@ __all__ = [
     "NotMockedError",
     "ServiceError",
     "UnknownErrorCodeError",
+    "UnsupportedAiobotocoreError",
     "current",
     "mock_imports",
 ]

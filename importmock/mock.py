@@ -92,10 +92,12 @@ class ImportMock:
                 f"upload_urls must be one of {', '.join(map(repr, UPLOAD_URLS))}; "
                 f"got {upload_urls!r}"
             )
+        # upload_urls and passthrough are about this process, not the session's state, so
+        # MockSession (which server mode shares) does not take them.
         self._upload_urls = upload_urls or "in-process"
         self._passthrough_option = passthrough
-        self._passthrough = Passthrough.parse(passthrough)  # in-process options: not the
-        self._started = 0  # session's, which server mode shares
+        self._passthrough = Passthrough.parse(passthrough)
+        self._started = 0
 
     # -- start / stop ----------------------------------------------------------------
     def start(self) -> MockSession:
@@ -104,10 +106,9 @@ class ImportMock:
         with _state_lock:
             if _depth == 0:
                 _session = MockSession(**self._options)
-                _session.options.update(
-                    upload_urls=self._upload_urls, passthrough=self._passthrough_option
-                )
-                _activate(_session, self._upload_urls, self._passthrough)
+                _session.options["upload_urls"] = self._upload_urls
+                _session.options["passthrough"] = self._passthrough_option
+                _activate(_session, self._upload_urls, self._passthrough.fresh())
             elif any(_session_options()[k] != v for k, v in self._explicit.items()):
                 warn_nested_options()
             _depth += 1
@@ -207,7 +208,7 @@ class ImportMock:
             test.addCleanup(mock.stop)
             original_setup(test, *args, **kwargs)
 
-        cls.setUp = setUp  # type: ignore[method-assign]
+        cls.setUp = setUp  # type: ignore[method-assign,assignment]
 
     def _span_unittest_class(self, cls: type[unittest.TestCase]) -> None:
         """A TestCase with its own setUpClass or tearDownClass: one mock from before
@@ -286,10 +287,10 @@ class ImportMock:
 def _class_fixture(member: Any) -> Callable[[type], None]:
     """A setUpClass/setup_class as a function of the class, however it was declared
     (class method, static method or plain function, with or without the class argument)."""
-    func = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+    func: Any = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
     if func.__code__.co_argcount == 0:
         return lambda klass: func()
-    return func  # type: ignore[no-any-return]
+    return lambda klass: func(klass)
 
 
 def _async_generator_inside(mock: ImportMock, func: Callable[..., Any]) -> Callable[..., Any]:

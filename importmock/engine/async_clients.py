@@ -35,7 +35,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.credentials import Credentials
 
 from importmock.engine.credentials import LentCredentials
-from importmock.engine.errors import ImportMockError
+from importmock.engine.errors import UnsupportedAiobotocoreError
 
 #: The oldest aiobotocore whose botocore pin meets importmock's botocore floor (1.37.38):
 #: 2.22.0 and earlier pin botocore below it.
@@ -45,14 +45,6 @@ FIRST_UNSUPPORTED = (4, 0, 0)
 SUPPORTED_RANGE = ">=2.23.0,<4"
 #: The releases the suite runs against (tox.ini's async environments).
 TESTED = "2.23.0, 2.25.1 and 3.10.0"
-
-
-class UnsupportedAiobotocoreError(ImportMockError):
-    """The installed aiobotocore is one importmock cannot answer in-process.
-
-    Raised when a client first sends a request, before it is sent: nothing reached the
-    backend, nothing was recorded in the controller's ``calls``.
-    """
 
 
 def is_aiobotocore(obj: object) -> bool:

@@ -49,3 +49,11 @@ class ConformanceError(ImportMockError):
     Raised only with ``check_responses`` on; it is a bug in importmock, never in the code
     under test.
     """
+
+
+class UnsupportedAiobotocoreError(ImportMockError):
+    """The installed aiobotocore is one importmock cannot answer in-process.
+
+    Raised when a client first sends a request, before it is sent: nothing reached the
+    backend, nothing was recorded in the controller's ``calls``.
+    """

@@ -167,7 +167,7 @@ def _patch_urllib3() -> None:
                 )
         return original(self, method, url, body, headers, **kwargs)
 
-    HTTPConnectionPool.urlopen = urlopen  # type: ignore[method-assign]
+    HTTPConnectionPool.urlopen = urlopen  # type: ignore[method-assign,assignment]
 
 
 def _port(pool: Any) -> str:
@@ -199,7 +199,7 @@ def _patch_urllib_request() -> None:
         response.msg = _reason(status)  # type: ignore[attr-defined] # read by HTTPErrorProcessor
         return response
 
-    AbstractHTTPHandler.do_open = do_open  # type: ignore[method-assign]
+    AbstractHTTPHandler.do_open = do_open  # type: ignore[method-assign,assignment]
 
 
 # -- httpx -----------------------------------------------------------------------------------
@@ -301,7 +301,7 @@ class _PatchWhenImported(importlib.abc.MetaPathFinder):
             load(module)
             _install(name)
 
-        loader.exec_module = exec_module  # this spec's own loader instance
+        loader.exec_module = exec_module  # type: ignore[method-assign] # this spec's loader
         return spec
 
 

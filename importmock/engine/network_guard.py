@@ -92,6 +92,10 @@ class Passthrough:
                 ) from None
         return cls(frozenset(services), tuple(patterns))
 
+    def fresh(self) -> Passthrough:
+        """The same options with no host let through yet (for one activation)."""
+        return Passthrough(self.services, self.urls)
+
     def lets_through(self, service: str, url: str) -> bool:
         """Whether a botocore request of ``service`` to ``url`` goes where it would have
         gone; if so its host is let through the guard from now on."""

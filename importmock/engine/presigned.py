@@ -48,7 +48,6 @@ SERVED_PREFIX = "/_importmock/s3/"
 #: The server's base URL (``http://host:port``, as the calling client addressed it) while
 #: it answers a request; unset in-process, where URLs look like S3's own.
 served_from: ContextVar[str | None] = ContextVar("importmock_served_from", default=None)
-_METHODS = ("GET", "PUT", "HEAD", "POST", "DELETE")
 
 
 @dataclass

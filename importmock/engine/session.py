@@ -104,7 +104,7 @@ class MockSession:
         if not re.fullmatch(r"\d{12}", str(account_id)):
             raise ValueError(f"account_id must be 12 digits; got {account_id!r}")
         self.account_id = str(account_id)
-        self.options = {
+        self.options: dict[str, Any] = {
             "progression": progression,
             "durations": durations,
             "account_id": account_id,

@@ -23,6 +23,7 @@ import httpx
 import pytest
 import requests
 import urllib3
+from botocore.config import Config
 from moto import mock_aws
 
 from importmock import NotMockedError, mock_imports
@@ -247,13 +248,21 @@ with mock_imports():
 
 def test_a_users_own_importmock_named_bucket_in_moto_keeps_working() -> None:
     with mock_aws(), mock_imports():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket="importmock-reports")
+        s3 = boto3.client(
+            "s3",
+            region_name="eu-west-1",
+            config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}),
+        )
+        s3.create_bucket(
+            Bucket="importmock-reports",
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-1"},
+        )
         s3.put_object(Bucket="importmock-reports", Key="daily.csv", Body=b"from moto")
         url = s3.generate_presigned_url(
             "get_object", Params={"Bucket": "importmock-reports", "Key": "daily.csv"}
         )
-        assert url.startswith("https://importmock-reports.s3.amazonaws.com/")
+        # the very shape of the URLs importmock mints, with the user's own credential
+        assert url.startswith("https://importmock-reports.s3.eu-west-1.amazonaws.com/daily.csv?")
         with recording() as events:
             got = requests.get(url)
         assert events == []
