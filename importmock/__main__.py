@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import signal
+import socket
 import sys
+import threading
+from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importmock.server import ImportmockServer
 
 DEMO_FILE = """name,content,Shortcut key,contentType,channels
 Greeting,"Hello, thanks for contacting us!",hello,plain,Chat;Email
@@ -96,20 +104,95 @@ def serve(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         sys.stderr.write(f"importmock server: {error}\n")
         return 2
-    warn_if_exposed(server)
-    checking = "on" if args.strict_signatures else "off"
-    print(
-        f"importmock server listening on {server.url} (signature checking {checking}); "
-        "Ctrl-C stops it",
-        flush=True,
+    # From here to exit a Ctrl-C (or SIGTERM) only wakes this thread: nothing raises
+    # KeyboardInterrupt half-way through a print, a log line or the shutdown itself.
+    stop = _StopSignals()
+    serving = threading.Thread(
+        target=_serve_then_wake, args=(server, stop), name="importmock-server", daemon=True
     )
+    ended_by_itself = False
+    try:
+        warn_if_exposed(server)
+        serving.start()
+        checking = "on" if args.strict_signatures else "off"
+        print(
+            f"importmock server listening on {server.url} (signature checking {checking}); "
+            "Ctrl-C stops it",
+            flush=True,
+        )
+        ended_by_itself = not stop.wait()
+    finally:
+        if serving.is_alive():
+            if not ended_by_itself:
+                server.shutdown()
+            serving.join()  # its last act is stop.wake(): let it finish before stop.close()
+        server.server_close()
+        stop.close()
+    if ended_by_itself:
+        # The serving thread has printed its traceback; say why the server is gone.
+        sys.stderr.write("importmock server: serving failed; stopped\n")
+        return 1
+    print("importmock server stopped", flush=True)
+    return 0
+
+
+class _StopSignals:
+    """SIGINT and SIGTERM, turned into a byte that the main thread waits for.
+
+    The signal module writes the wakeup fd from its C-level handler, whichever thread the
+    signal lands on and whatever the main thread is doing. The Python-level handler then
+    has nothing left to do, so a signal never interrupts the code it lands in.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self._waiter, self._waker = socket.socketpair()  # a socket: Windows needs one
+        self._waker.setblocking(False)  # set_wakeup_fd insists
+        # The wakeup fd before the handlers: a signal in between still has its usual
+        # effect (before "listening"), rather than being swallowed with no wakeup.
+        signal.set_wakeup_fd(self._waker.fileno(), warn_on_full_buffer=False)
+        for signum in self.SIGNALS:
+            signal.signal(signum, _nothing_left_to_do)
+
+    def wake(self) -> None:
+        """Wake the waiter with no signal: byte 0, which no signal number is."""
+        try:
+            self._waker.send(b"\0")
+        except OSError:  # full: the waiter has bytes to read already
+            pass
+
+    def wait(self) -> bool:
+        """Block until a stop signal (True) or :meth:`wake` (False)."""
+        woken_by = self._waiter.recv(1)
+        self._ignore_from_now_on()
+        return woken_by != b"\0"
+
+    def close(self) -> None:
+        self._ignore_from_now_on()
+        # Detach the fd before closing it: the C handler must never write to a closed
+        # (perhaps already reused) descriptor.
+        signal.set_wakeup_fd(-1)
+        self._waiter.close()
+        self._waker.close()
+
+    def _ignore_from_now_on(self) -> None:
+        # The process is stopping: a second Ctrl-C must not interrupt the shutdown.
+        # SIG_IGN, unlike a Python handler, stays in force through interpreter
+        # finalization, so even the last instants of the exit are covered.
+        for signum in self.SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+
+
+def _nothing_left_to_do(signum: int, frame: FrameType | None) -> None:
+    """The Python-level handler: the wakeup fd has already woken the main thread."""
+
+
+def _serve_then_wake(server: ImportmockServer, stop: _StopSignals) -> None:
     try:
         server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        print("importmock server stopped", flush=True)
     finally:
-        server.server_close()
-    return 0
+        stop.wake()  # serve_forever ends by itself only on a bug: never wait forever
 
 
 def _credential(text: str) -> tuple[str, str]:
