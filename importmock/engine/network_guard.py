@@ -32,7 +32,6 @@ import os
 import re
 import socket
 import sys
-import sysconfig
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -52,9 +51,6 @@ _GUARDED_EVENTS = frozenset(
         "socket.sendto",
     }
 )
-_PATHS = sysconfig.get_paths()
-_STDLIB_DIRS = tuple({_PATHS["stdlib"], _PATHS["platstdlib"]})
-_PACKAGE_DIRS = tuple({_PATHS["purelib"], _PATHS["platlib"]})
 _IMPORTMOCK_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -99,7 +95,8 @@ class Passthrough:
     def lets_through(self, service: str, url: str) -> bool:
         """Whether a botocore request of ``service`` to ``url`` goes where it would have
         gone; if so its host is let through the guard from now on."""
-        if service in self.services or any(p.match(url) for p in self.urls):
+        # every intercepted call asks: the common case (no passthrough) costs one lookup
+        if service in self.services or (self.urls and any(p.match(url) for p in self.urls)):
             host = urlsplit(url).hostname
             if host:
                 self.hosts.add(host.lower())
@@ -262,12 +259,17 @@ def _caller() -> str:
     """Where the connection came from: the innermost frame of the code under test (outside
     the standard library, installed packages and importmock), and the library it went
     through."""
+    import sysconfig  # only when refusing: its data costs milliseconds to load
+
+    paths = sysconfig.get_paths()
+    stdlib_dirs = (paths["stdlib"], paths["platstdlib"])
+    package_dirs = (paths["purelib"], paths["platlib"])
     frame: Any = sys._getframe(1)
     library = None
     while frame is not None:
         filename = frame.f_code.co_filename
         module = str(frame.f_globals.get("__name__", "?")).split(".")[0]
-        if filename.startswith(_PACKAGE_DIRS) or filename.startswith(_STDLIB_DIRS):
+        if filename.startswith(package_dirs) or filename.startswith(stdlib_dirs):
             if library is None or module not in _PLUMBING:  # the library the code called
                 library = module
         elif not (filename.startswith(_IMPORTMOCK_DIR + os.sep) or filename.startswith("<")):
