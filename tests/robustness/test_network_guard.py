@@ -244,3 +244,22 @@ def test_aiohttp_with_its_own_resolver_is_stopped_by_host() -> None:
     message = str(raised.value)
     assert "importmock stopped a connection to dynamodb.eu-west-1.amazonaws.com" in message
     assert f"from {THIS_FILE}:" in message
+
+
+def test_aws_endpoint_url_to_localstack_with_passthrough(monkeypatch: pytest.MonkeyPatch) -> None:
+    # LocalStack users set AWS_ENDPOINT_URL: a service let through goes there, others are
+    # still answered in-process, and AWS hosts stay guarded
+    with threaded_server() as localstack:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", localstack.url)
+        with mock_imports(passthrough={"services": ["pinpoint"]}) as m:
+            pinpoint = boto3.session.Session().client("pinpoint", region_name="us-east-1")
+            with recording(allow_loopback=True) as events:
+                app = pinpoint.create_app(CreateApplicationRequest={"Name": "in-localstack"})
+            assert app["ApplicationResponse"]["Name"] == "in-localstack"
+            lex = boto3.session.Session().client("lexv2-models", region_name="us-east-1")
+            assert lex.list_bots()["botSummaries"] == []
+            with pytest.raises(NotMockedError):
+                socket.getaddrinfo("pinpoint.us-east-1.amazonaws.com", 443)
+        assert [c.operation for c in localstack.controller.calls] == ["CreateApp"]
+        assert [c.operation for c in m.calls] == ["ListBots"]
+        assert {host for _, host in network_events(events)} == {"127.0.0.1"}
