@@ -11,15 +11,14 @@ recording.
 
 With the mock active, every mocked client (successful and failing calls), a client of a
 service importmock does not mock, and the URLs importmock mints (uploads and downloads
-through ``requests``) cause no socket event at all. Positive controls show the guard
+through ``requests``) cause no socket event at all (every other HTTP library, and Lex's
+URLs: tests/engine/test_http_clients.py). Positive controls show the guard
 catching a plain socket connection, ``requests`` and botocore outside the mock.
 """
 
 from __future__ import annotations
 
-import io
 import socket
-import zipfile
 from typing import Any, Callable
 
 import boto3
@@ -30,7 +29,6 @@ from botocore.exceptions import ClientError, HTTPClientError
 
 from importmock import NotMockedError, current, mock_imports
 from tests.helpers import csv_text, error_of
-from tests.services.lexv2.archives import manifest, to_zip
 from tests.socket_audit import NetworkUse, recording
 
 REGION = "us-east-1"
@@ -259,60 +257,4 @@ def test_minted_wisdom_urls_are_served_in_process() -> None:
         "StartContentUpload",
         "StartImportJob",
         "GetImportJob",
-    ]
-
-
-def test_minted_lex_urls_are_served_in_process() -> None:
-    archive = to_zip(
-        {
-            "manifest.json": manifest("Bot"),
-            "NoNetworkBot/Bot.json": {
-                "name": "NoNetworkBot",
-                "dataPrivacy": {"childDirected": False},
-                "idleSessionTTLInSeconds": 300,
-            },
-        }
-    )
-    with mock_imports() as m:
-        lex = boto3.session.Session().client("lexv2-models", region_name=REGION)
-        with recording() as events:
-            upload = lex.create_upload_url()
-            put = requests.put(upload["uploadUrl"], data=archive)
-            lex.start_import(
-                importId=upload["importId"],
-                mergeStrategy="FailOnConflict",
-                resourceSpecification={
-                    "botImportSpecification": {
-                        "botName": "NoNetworkBot",
-                        "roleArn": LEX_ROLE,
-                        "dataPrivacy": {"childDirected": False},
-                    }
-                },
-            )
-            imported = lex.describe_import(importId=upload["importId"])
-            export_id = lex.create_export(
-                resourceSpecification={
-                    "botExportSpecification": {
-                        "botId": imported["importedResourceId"],
-                        "botVersion": "DRAFT",
-                    }
-                },
-                fileFormat="LexJson",
-            )["exportId"]
-            export = lex.describe_export(exportId=export_id)
-            download = requests.get(export["downloadUrl"])
-        assert events == []
-
-    assert (put.status_code, put.content) == (200, b"")
-    assert imported["importStatus"] == "Completed"
-    assert export["exportStatus"] == "Completed"
-    assert (download.status_code, download.headers["Content-Type"]) == (200, "application/zip")
-    with zipfile.ZipFile(io.BytesIO(download.content)) as exported:
-        assert exported.namelist() == ["manifest.json", "NoNetworkBot/Bot.json"]
-    assert [c.operation for c in m.calls] == [
-        "CreateUploadUrl",
-        "StartImport",
-        "DescribeImport",
-        "CreateExport",
-        "DescribeExport",
     ]
