@@ -1,13 +1,8 @@
 """Nothing leaves the process: a guard at the socket level, below botocore and ``requests``.
 
-The guard is a ``sys.addaudithook`` hook. CPython raises an audit event before each socket
-operation (``socket.__new__``, ``socket.connect`` for both ``connect`` and ``connect_ex``,
-``socket.getaddrinfo``, ``socket.gethostbyname`` for ``gethostbyname`` and
-``gethostbyname_ex``, ``socket.sendto``, ...). While the guard records, the hook keeps every
-``socket.*`` event and raises :class:`NetworkUse` for those that resolve names or reach a
-peer, before the operation runs, so even a bug cannot reach the network. Audit hooks
-cannot be removed, so the hook is installed once per process and does nothing unless
-recording.
+The suite's socket audit (tests/socket_audit.py, a ``sys.addaudithook`` hook) records
+every socket event inside ``recording()`` and refuses those that resolve a name or reach a
+peer, so even a bug cannot reach the network.
 
 With the mock active, every mocked client (successful and failing calls), a client of a
 service importmock does not mock, and the URLs importmock mints (uploads and downloads
