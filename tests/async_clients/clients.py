@@ -17,10 +17,19 @@ from aiobotocore.session import AioSession
 
 from tests.async_clients import NO_AIOBOTO3
 from tests.helpers import REGION
+from tests.services.lexv2.archives import ROLE
 
 ACCOUNT = "123456789012"
 PINPOINT_ROLE = f"arn:aws:iam::{ACCOUNT}:role/pinpoint-import"
 GOOD_AND_BAD = "name,content,shortcutKey\nGreeting,Hello,hi\nDuplicate,Again,hi\n"
+#: StartImport's resourceSpecification for the PizzaBot archive (tests.services.lexv2).
+PIZZA_BOT = {
+    "botImportSpecification": {
+        "botName": "PizzaBot",
+        "roleArn": ROLE,
+        "dataPrivacy": {"childDirected": False},
+    }
+}
 
 _sessions: dict[str, Any] = {}
 

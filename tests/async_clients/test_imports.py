@@ -23,13 +23,15 @@ from importmock import mock_imports
 from tests.async_clients.clients import (
     GOOD_AND_BAD,
     PINPOINT_ROLE,
+    PIZZA_BOT,
     async_client,
     asyncio_test,
     put,
     without_metadata,
 )
 from tests.helpers import csv_text, make_client
-from tests.services.lexv2.archives import ROLE, bot_files, to_zip
+from tests.services.lexv2.archives import bot_files, to_zip
+from tests.services.pinpoint.conftest import SUCCESS_PATH
 from tests.socket_audit import recording
 
 
@@ -118,14 +120,6 @@ ENDPOINTS = csv_text(
     ["e1", "EMAIL", "a@example.com", "u1"],
     ["e2", "SMS", "+14255550100", "u2"],
 )
-SUCCESS_PATH = [
-    "CREATED",
-    "PREPARING_FOR_INITIALIZATION",
-    "INITIALIZING",
-    "PROCESSING",
-    "COMPLETING",
-    "COMPLETED",
-]
 
 
 @asyncio_test
@@ -195,13 +189,7 @@ async def test_a_lex_bot_import(flavour: str) -> None:
                 put(created["uploadUrl"], to_zip(bot_files("PizzaBot")))
                 started = await client.start_import(
                     importId=created["importId"],
-                    resourceSpecification={
-                        "botImportSpecification": {
-                            "botName": "PizzaBot",
-                            "roleArn": ROLE,
-                            "dataPrivacy": {"childDirected": False},
-                        }
-                    },
+                    resourceSpecification=PIZZA_BOT,
                     mergeStrategy="FailOnConflict",
                 )
                 assert (started["ResponseMetadata"]["HTTPStatusCode"], started["importStatus"]) == (

@@ -21,8 +21,8 @@ pytest.importorskip("aiobotocore", reason=NO_AIOBOTOCORE)
 import aiohttp
 
 from importmock import mock_imports
-from tests.async_clients.clients import GOOD_AND_BAD, async_client, asyncio_test
-from tests.services.lexv2.archives import ROLE, bot_files, to_zip
+from tests.async_clients.clients import GOOD_AND_BAD, PIZZA_BOT, async_client, asyncio_test
+from tests.services.lexv2.archives import bot_files, to_zip
 from tests.socket_audit import LOOPBACK, network_events, recording
 
 
@@ -131,13 +131,7 @@ async def test_a_lex_archive_uploaded_with_aiohttp_is_imported(flavour: str) -> 
             assert put == (200, "")
             await client.start_import(
                 importId=created["importId"],
-                resourceSpecification={
-                    "botImportSpecification": {
-                        "botName": "PizzaBot",
-                        "roleArn": ROLE,
-                        "dataPrivacy": {"childDirected": False},
-                    }
-                },
+                resourceSpecification=PIZZA_BOT,
                 mergeStrategy="FailOnConflict",
             )
             described = await client.describe_import(importId=created["importId"])

@@ -15,11 +15,10 @@ pytest.importorskip("aiobotocore", reason=NO_AIOBOTOCORE)
 from botocore.exceptions import WaiterError
 
 from importmock import mock_imports
-from tests.async_clients.clients import async_client, asyncio_test, put
-from tests.services.lexv2.archives import ROLE, bot_files, to_zip
+from tests.async_clients.clients import PIZZA_BOT, async_client, asyncio_test, put
+from tests.services.lexv2.archives import bot_files, to_zip
 
 NOW = {"Delay": 0}
-BOT = {"botName": "PizzaBot", "roleArn": ROLE, "dataPrivacy": {"childDirected": False}}
 
 
 @pytest.fixture
@@ -52,7 +51,7 @@ async def start_import(client: Any, archive: bytes) -> str:
     put(created["uploadUrl"], archive)
     await client.start_import(
         importId=created["importId"],
-        resourceSpecification={"botImportSpecification": BOT},
+        resourceSpecification=PIZZA_BOT,
         mergeStrategy="FailOnConflict",
     )
     return str(created["importId"])
@@ -146,7 +145,8 @@ async def test_reads_mode_the_bot_available_waiter(flavour: str, sleeps: list[fl
     with mock_imports(progression="reads") as m:
         async with async_client(flavour, "lexv2-models") as client:
             created = await client.create_bot(
-                **{**BOT, "botName": "Waited"}, idleSessionTTLInSeconds=300
+                **{**PIZZA_BOT["botImportSpecification"], "botName": "Waited"},
+                idleSessionTTLInSeconds=300,
             )
             assert created["botStatus"] == "Creating"
             await client.get_waiter("bot_available").wait(botId=created["botId"], WaiterConfig=NOW)
