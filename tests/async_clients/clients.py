@@ -80,6 +80,19 @@ def without_metadata(response: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in response.items() if key != "ResponseMetadata"}
 
 
+def unsigned(job: dict[str, Any]) -> dict[str, Any]:
+    """A job without what is signed afresh at every read.
+
+    Each read of a job presigns its URLs again, at that read's time: two reads a second apart
+    differ in ``X-Amz-Date``, the signature and ``urlExpiry``, as on AWS.
+    """
+    return {
+        key: value.split("?", 1)[0] if isinstance(value, str) and "X-Amz-Signature=" in value else value
+        for key, value in job.items()
+        if key != "urlExpiry"
+    }
+
+
 def error_of(error: Exception) -> tuple[str, str, int]:
     """(code, message, HTTP status) of a botocore ClientError."""
     response = error.response  # type: ignore[attr-defined]
