@@ -55,6 +55,9 @@ class Backend:
     #: The kinds of job the backend starts (``fail_next(service, reason, kind=...)`` names
     #: one of their ``kind``).
     lifecycles: ClassVar[tuple[Lifecycle, ...]] = ()
+    #: How many tags one resource may carry, whichever operation tags it (creates, imports,
+    #: TagResource); ``None`` leaves only the model's bounds on each request's map.
+    tags_per_resource: ClassVar[int | None] = None
 
     def __init__(self, account_id: str, region: str, shared: SharedState) -> None:
         self.account_id = account_id
@@ -77,6 +80,25 @@ class Backend:
     def invalid(self, message: str, **fields: Any) -> ServiceError:
         """The service's validation error with ``message``."""
         return ServiceError(self.validation_error, message, **fields)
+
+    def tagged(
+        self,
+        current: Mapping[str, str],
+        added: Mapping[str, str] | None,
+        refusal: Callable[[str], ServiceError] | None = None,
+    ) -> dict[str, str]:
+        """``current`` with ``added`` merged in, within ``tags_per_resource``.
+
+        Every way of tagging goes through here, so the quota cannot be sidestepped by tagging
+        at creation. Over the quota, ``refusal(message)`` is raised (the validation error
+        unless the operation declares its own, as TagResource's TooManyTagsException).
+        """
+        merged = {**current, **(added or {})}
+        limit = self.tags_per_resource
+        if limit is not None and len(merged) > limit:
+            message = f"A resource can have at most {limit} tags."
+            raise (refusal or self.invalid)(message)
+        return merged
 
     @staticmethod
     def new_uuid() -> str:

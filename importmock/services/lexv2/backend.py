@@ -91,6 +91,7 @@ class LexModelsV2Backend(Backend):
     clients = ("lexv2-models",)
     quotas = {"bots": 100}
     lifecycles = LIFECYCLES
+    tags_per_resource = 200  # the model's bound on every Lex tag map
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -836,9 +837,7 @@ class LexModelsV2Backend(Backend):
 
     def tag_resource(self, resourceARN: str, tags: dict[str, str]) -> dict[str, Any]:
         current = self._tags_of(resourceARN)
-        if len({**current, **tags}) > 200:
-            raise self.invalid("A resource can have at most 200 tags.")
-        current.update(tags)
+        current.update(self.tagged(current, tags))
         return {}
 
     def untag_resource(self, resourceARN: str, tagKeys: list[str]) -> dict[str, Any]:

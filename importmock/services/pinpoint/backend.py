@@ -41,6 +41,7 @@ class PinpointBackend(Backend):
     validation_error = "BadRequestException"
     quotas = {"active_import_jobs": 10}
     lifecycles = (IMPORT_JOB,)
+    tags_per_resource = 50  # "A resource can have as many as 50 tags" (Pinpoint's guide)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,7 +100,7 @@ class PinpointBackend(Backend):
             arn=self._arn(f"apps/{app_id}"),
             name=name,
             created=clock.now(),
-            tags=dict(CreateApplicationRequest.get("tags") or {}),
+            tags=self.tagged({}, CreateApplicationRequest.get("tags")),
         )
         self.apps[app_id] = app
         return {"ApplicationResponse": app.data()}
@@ -338,7 +339,7 @@ class PinpointBackend(Backend):
             clock.now(),
             dimensions=request.get("Dimensions"),
             segment_groups=request.get("SegmentGroups"),
-            tags=dict(request.get("tags") or {}),
+            tags=self.tagged({}, request.get("tags")),
         )
         return {"SegmentResponse": segment.data()}
 
@@ -469,7 +470,7 @@ class PinpointBackend(Backend):
 
     def tag_resource(self, ResourceArn: str, TagsModel: dict[str, Any]) -> None:
         resource = self._taggable(ResourceArn)
-        resource.tags.update(TagsModel["tags"])
+        resource.tags = self.tagged(resource.tags, TagsModel["tags"])
 
     def untag_resource(self, ResourceArn: str, TagKeys: list[str]) -> None:
         resource = self._taggable(ResourceArn)

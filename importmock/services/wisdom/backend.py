@@ -54,6 +54,7 @@ class WisdomBackend(Backend):
 
     clients = ("wisdom", "qconnect")
     lifecycles = (QUICK_RESPONSE_IMPORT,)
+    tags_per_resource = MAX_TAGS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,7 +139,7 @@ class WisdomBackend(Backend):
             name=name,
             knowledge_base_type=knowledgeBaseType,
             description=description,
-            tags=dict(tags or {}),
+            tags=self.tagged({}, tags),
             extra={k: v for k, v in configuration.items() if v is not None},
         )
         self.knowledge_bases[kb_id] = kb
@@ -384,7 +385,7 @@ class WisdomBackend(Backend):
             channels=request.get("channels"),
             language=request.get("language"),
             grouping=request.get("groupingConfiguration"),
-            tags=dict(request.get("tags") or {}),
+            tags=self.tagged({}, request.get("tags")),
         )
         kb.quick_responses[qr_id] = qr
         return qr
@@ -504,14 +505,11 @@ class WisdomBackend(Backend):
 
     def tag_resource(self, resourceArn: str, tags: dict[str, str]) -> dict[str, Any]:
         resource = self._taggable(resourceArn)
-        merged = {**resource.tags, **tags}
-        if len(merged) > MAX_TAGS:
-            raise ServiceError(
-                "TooManyTagsException",
-                f"A resource can have at most {MAX_TAGS} tags.",
-                resourceName=resourceArn,
-            )
-        resource.tags = merged
+        resource.tags = self.tagged(
+            resource.tags,
+            tags,
+            lambda message: ServiceError("TooManyTagsException", message, resourceName=resourceArn),
+        )
         return {}
 
     def untag_resource(self, resourceArn: str, tagKeys: list[str]) -> dict[str, Any]:
