@@ -43,6 +43,13 @@ class UnknownErrorCodeError(ImportMockError, ValueError):
     """``inject_error`` was given a code the operation's model cannot return."""
 
 
+class UnknownJobError(ImportMockError, KeyError):
+    """``advance`` was given a job id this mock never started (a ``KeyError``)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""  # not KeyError's repr of the message
+
+
 class ConformanceError(ImportMockError):
     """importmock answered with a response the operation's model does not allow.
 

@@ -13,12 +13,14 @@ a terminal state.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
 from importmock.engine import clock
+from importmock.engine.errors import UnknownJobError
 
 MODES = ("immediate", "reads", "time", "manual")
 DEFAULT_STAGE_SECONDS = 3.0
@@ -80,7 +82,7 @@ class Progression:
         if isinstance(given, Mapping) and not all(isinstance(k, str) for k in given):
             raise ValueError(f"durations keys must be stage names; got {given!r}")
         for value in values:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            if not _is_seconds(value):
                 raise ValueError(
                     "durations must be a number of seconds >= 0, or a dict of stage name to "
                     f"such a number; got {given!r}"
@@ -92,6 +94,18 @@ class Progression:
         if self.durations is not None and stage in self.durations:
             return float(self.durations[stage])
         return float(lifecycle.durations.get(stage, DEFAULT_STAGE_SECONDS))
+
+
+def _is_seconds(value: object) -> bool:
+    """A finite number >= 0: NaN is never < 0, and NaN, infinity or an int too big for a
+    float would stall a job or fail the call that computes its next stage."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return False
+    return math.isfinite(seconds) and seconds >= 0
 
 
 @dataclass(frozen=True)
@@ -416,7 +430,8 @@ class JobBook:
         try:
             return self._jobs[job_id]
         except KeyError:
-            raise KeyError(f"no job {job_id!r}; known jobs: {sorted(self._jobs)}") from None
+            # The id alone: a list of every job would grow with the session, over HTTP too.
+            raise UnknownJobError(f"no job {job_id!r}") from None
 
     def all(self) -> list[Job]:
         return list(self._jobs.values())

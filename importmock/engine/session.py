@@ -374,8 +374,14 @@ class MockSession:
                 f"{service}.{name} cannot return {code!r}; its modeled errors are: "
                 f"{', '.join(sorted(allowed))}"
             )
+        # A fractional count fails one call too many, and NaN (never <= 0) every call
+        # forever; bool is an int to Python, not a count.
+        if isinstance(times, bool) or not isinstance(times, int):
+            raise ValueError(f"times must be a whole number of calls; got {times!r}")
         if times < 1:
             raise ValueError("times must be at least 1")
+        if message is not None and not isinstance(message, str):
+            raise ValueError(f"message must be a string or None; got {message!r}")
         with self._lock:
             self._faults.append(
                 _Fault(canonical, name, code, message or f"{code} injected by importmock", times)

@@ -6,6 +6,13 @@ also recomputes the signature from the configured secret keys, following the Sig
 process as AWS documents it, and answers the error codes the rest-json services answer
 (403 ``MissingAuthenticationTokenException``, ``IncompleteSignatureException``,
 ``UnrecognizedClientException``, ``InvalidSignatureException``).
+
+The canonical request is built from the bytes received, never from what the request says
+of them: the payload hash is the SHA-256 of the body that arrived (a client's
+``X-Amz-Content-Sha256`` header, signed or not, cannot stand in for it), and ``host``
+must be among the signed headers, so a captured signature covers the body and the server
+it was meant for. A header whose digest is not the body's answers S3's
+``XAmzContentSHA256Mismatch`` (400).
 """
 
 from __future__ import annotations
@@ -25,6 +32,11 @@ ALLOWED_SKEW_SECONDS = 5 * 60
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
 _PART = re.compile(r"(Credential|SignedHeaders|Signature)=([^,\s]*)")
 _SPACES = re.compile(r"\s+")
+_HEX_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+CONTENT_SHA256_MISMATCH = (
+    "The provided 'x-amz-content-sha256' header does not match what was computed."
+)
+HOST_NOT_SIGNED = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,13 @@ def verify(
             f"from HTTP: '{scope.date}' != '{amz_date[:8]}', from '{amz_date}'.",
         )
     signed_headers = parts["SignedHeaders"].split(";")
-    canonical = canonical_request(method, path, query, headers, signed_headers, body)
+    # Without `host`, a signature would hold for any server the request is replayed to.
+    # AWS answers this as an invalid (not an incomplete) signature.
+    if "host" not in (name.lower() for name in signed_headers):
+        raise SignatureError("InvalidSignatureException", HOST_NOT_SIGNED)
+    payload_hash = hashlib.sha256(body).hexdigest()
+    _check_declared_payload_hash(headers.get("X-Amz-Content-Sha256"), payload_hash)
+    canonical = canonical_request(method, path, query, headers, signed_headers, payload_hash)
     credential_scope = f"{scope.date}/{scope.region}/{scope.service}/aws4_request"
     string_to_sign = "\n".join(
         (ALGORITHM, amz_date, credential_scope, hashlib.sha256(canonical.encode()).hexdigest())
@@ -146,15 +164,32 @@ def verify(
         )
 
 
+def _check_declared_payload_hash(declared: str | None, payload_hash: str) -> None:
+    """Refuse a body whose ``X-Amz-Content-Sha256`` names a different body, as S3 does.
+
+    Only a SHA-256 digest is compared. Other values (``UNSIGNED-PAYLOAD``, the
+    ``STREAMING-...`` forms) mean something only to S3: these services sign the body's own
+    hash, so a request signed over such a value fails as an invalid signature.
+    """
+    if declared is None:
+        return
+    declared = declared.strip()
+    if _HEX_SHA256.fullmatch(declared) and declared.lower() != payload_hash:
+        raise SignatureError("XAmzContentSHA256Mismatch", CONTENT_SHA256_MISMATCH, status=400)
+
+
 def canonical_request(
     method: str,
     path: str,
     query: str,
     headers: Mapping[str, str],
     signed_headers: list[str],
-    body: bytes,
+    payload_hash: str,
 ) -> str:
-    """The SigV4 canonical request of a non-S3 service (its path is encoded twice)."""
+    """The SigV4 canonical request of a non-S3 service (its path is encoded twice).
+
+    ``payload_hash`` is the SHA-256 hex digest of the body received.
+    """
     normalized = posixpath.normpath(path) if path not in ("", "/") else "/"
     if path.endswith("/") and normalized != "/":
         normalized += "/"
@@ -167,7 +202,6 @@ def canonical_request(
     canonical_headers = "".join(
         f"{name}:{_SPACES.sub(' ', (headers.get(name) or '').strip())}\n" for name in signed_headers
     )
-    payload_hash = headers.get("X-Amz-Content-Sha256") or hashlib.sha256(body).hexdigest()
     return "\n".join(
         (
             method,

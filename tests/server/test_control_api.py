@@ -5,16 +5,25 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import boto3
 import pytest
 import requests
+from botocore.config import Config
 
+from importmock import mock_imports
 from importmock.server import RunningServer, threaded_server
-from tests.helpers import csv_text
+from tests.helpers import csv_text, error_raised
+
+HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS"
 
 
 def _post(server: RunningServer, name: str, body: Any = None) -> requests.Response:
-    if body is None:
-        return requests.post(f"{server.url}/_importmock/{name}", timeout=10)
+    if body is None:  # no arguments, but still declared JSON, as a web page cannot send
+        return requests.post(
+            f"{server.url}/_importmock/{name}",
+            headers={"Content-Type": "application/json"},
+            timeout=10,
+        )
     return requests.post(f"{server.url}/_importmock/{name}", json=body, timeout=10)
 
 
@@ -22,9 +31,11 @@ def _get(server: RunningServer, name: str) -> requests.Response:
     return requests.get(f"{server.url}/_importmock/{name}", timeout=10)
 
 
-def _quick_response_job(server: RunningServer, *rows: list[str]) -> tuple[str, str]:
+def _quick_response_job(
+    server: RunningServer, *rows: list[str], kb_name: str = "kb"
+) -> tuple[str, str]:
     client = server.client("qconnect")
-    kb = client.create_knowledge_base(name="kb", knowledgeBaseType="QUICK_RESPONSES")
+    kb = client.create_knowledge_base(name=kb_name, knowledgeBaseType="QUICK_RESPONSES")
     kb_id = kb["knowledgeBase"]["knowledgeBaseId"]
     upload = client.start_content_upload(knowledgeBaseId=kb_id, contentType="text/csv")
     put = requests.put(
@@ -292,3 +303,215 @@ def test_malformed_json_and_wrong_content_type(server: RunningServer) -> None:
     # nothing was armed: the next job completes
     _quick_response_job(server, ["A", "a"])
     assert [j["status"] for j in _get(server, "jobs").json()["jobs"]] == ["COMPLETE"]
+
+
+def _post_raw(server: RunningServer, name: str, text: str) -> requests.Response:
+    return requests.post(
+        f"{server.url}/_importmock/{name}",
+        data=text.encode(),
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+
+
+def test_advancing_an_unknown_job_is_a_400_naming_only_that_id() -> None:
+    with threaded_server(progression="manual") as server:
+        _, first = _quick_response_job(server, ["A", "a"])
+        _, second = _quick_response_job(server, ["B", "b"], kb_name="kb2")
+        answer = _post(server, "advance", {"job_id": "no-such-job"})
+        assert (answer.status_code, answer.json()) == (
+            400,
+            {"code": "UnknownJob", "message": "no job 'no-such-job'"},
+        )
+        long_id = "j" * 5000  # echoed, but not at any length
+        answer = _post(server, "advance", {"job_id": long_id})
+        assert answer.status_code == 400
+        assert answer.json()["message"] == f"no job '{'j' * 992}... (5009 characters)"
+        jobs = _get(server, "jobs").json()["jobs"]
+        assert [(j["job_id"], j["status"]) for j in jobs] == [
+            (first, "START_IN_PROGRESS"),
+            (second, "START_IN_PROGRESS"),
+        ]
+
+
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        (
+            "progression",
+            '{"progression": "time", "durations": NaN}',
+            "the body is not JSON: NaN is not a JSON number",
+        ),
+        (
+            "progression",
+            '{"progression": "time", "durations": {"START_IN_PROGRESS": -Infinity}}',
+            "the body is not JSON: -Infinity is not a JSON number",
+        ),
+        (
+            "progression",
+            '{"progression": "time", "durations": 1e400}',
+            "the body is not JSON: 1e400 is too large a number",
+        ),
+        (
+            "inject_error",
+            '{"service": "pinpoint", "operation": "GetApps", '
+            '"code": "TooManyRequestsException", "times": NaN}',
+            "the body is not JSON: NaN is not a JSON number",
+        ),
+    ],
+)
+def test_nan_and_infinity_are_not_json(
+    server: RunningServer, name: str, text: str, message: str
+) -> None:
+    answer = _post_raw(server, name, text)
+    assert (answer.status_code, answer.json()) == (400, {"code": "InvalidJSON", "message": message})
+    assert _get(server, "progression").json() == {"progression": "immediate", "durations": None}
+    assert requests.get(f"{server.url}/v1/apps", timeout=10).status_code == 200  # no fault
+
+
+@pytest.mark.parametrize(
+    "name, body, message",
+    [
+        (
+            "progression",
+            {"progression": "time", "durations": 10**1000},  # too big for a float
+            "durations must be a number of seconds >= 0, or a dict of stage name to such a "
+            "number; got " + "1" + "0" * 909 + "... (1091 characters)",  # echoed, but cut
+        ),
+        (
+            "progression",
+            {"progression": "time", "durations": {"START_IN_PROGRESS": True}},
+            "durations must be a number of seconds >= 0, or a dict of stage name to such a "
+            "number; got {'START_IN_PROGRESS': True}",
+        ),
+        (
+            "progression",
+            {"progression": "time", "durations": {"START_IN_PROGRESS": -1}},
+            "durations must be a number of seconds >= 0, or a dict of stage name to such a "
+            "number; got {'START_IN_PROGRESS': -1}",
+        ),
+        ("progression", {"progression": ["time"]}, "'progression' must be str or dict; got "),
+        (
+            "progression",
+            {"progression": {"pinpoint": {"mode": "time"}}},
+            "progression must be one of immediate, reads, time, manual; got {'mode': 'time'}",
+        ),
+        ("inject_error", {"times": 1.5}, "'times' must be int; got 1.5"),
+        ("inject_error", {"times": True}, "'times' must be int; got true"),
+        ("inject_error", {"times": 0}, "times must be at least 1"),
+        ("inject_error", {"times": -3}, "times must be at least 1"),
+        ("inject_error", {"message": 7}, "'message' must be str or null; got 7"),
+        ("inject_error", {"message": {"text": "x"}}, "'message' must be str or null; got "),
+        ("inject_error", {"operation": ["GetApps"]}, "'operation' must be str; got "),
+        ("fail_next", {"service": "pinpoint", "reason": ["x"]}, "'reason' must be str; got "),
+        ("fail_next", {"service": "pinpoint", "reason": " "}, "fail_next needs a reason: "),
+        ("fail_next", {"service": "pinpoint", "reason": "x", "kind": 1}, "'kind' must be str or"),
+        ("advance", {"job_id": {"id": "x"}}, "'job_id' must be str or null; got "),
+        ("advance", {"job_id": True}, "'job_id' must be str or null; got true"),
+        ("put_object", {"bucket": "bucket", "key": 1, "body": "x"}, "'key' must be str; got 1"),
+        ("put_object", {"bucket": "bucket", "key": "k", "body": {"a": 1}}, "'body' must be str;"),
+        ("reset", {"everything": True}, "/_importmock/reset has no argument 'everything'; "),
+        ("settle", {"job_id": "x"}, "/_importmock/settle has no argument 'job_id'; "),
+    ],
+)
+def test_every_argument_is_checked_at_the_call(
+    server: RunningServer, name: str, body: dict[str, Any], message: str
+) -> None:
+    if name == "inject_error":
+        body = {
+            "service": "pinpoint",
+            "operation": "GetApps",
+            "code": "TooManyRequestsException",
+            **body,
+        }
+    answer = _post(server, name, body)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "InvalidArgument"
+    assert answer.json()["message"].startswith(message)
+    assert _get(server, "progression").json() == {"progression": "immediate", "durations": None}
+    assert requests.get(f"{server.url}/v1/apps", timeout=10).status_code == 200  # no fault
+    _quick_response_job(server, ["A", "a"])  # no queued failure either
+    assert [j["status"] for j in _get(server, "jobs").json()["jobs"]] == ["COMPLETE"]
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ({"times": float("nan")}, "times must be a whole number of calls; got nan"),
+        ({"times": 1.5}, "times must be a whole number of calls; got 1.5"),
+        ({"times": True}, "times must be a whole number of calls; got True"),
+        ({"message": 7}, "message must be a string or None; got 7"),
+    ],
+)
+def test_the_in_process_controller_checks_inject_error_alike(
+    arguments: dict[str, Any], message: str
+) -> None:
+    with mock_imports() as m:
+        with pytest.raises(ValueError) as raised:
+            m.inject_error("pinpoint", "GetApps", "TooManyRequestsException", **arguments)
+        assert str(raised.value) == message
+        with pytest.raises(ValueError, match="durations must be a number of seconds >= 0"):
+            m.set_progression("time", {"PROCESSING": float("nan")})
+        with pytest.raises(KeyError) as unknown:
+            m.advance("no-such-job")
+        assert str(unknown.value) == "no job 'no-such-job'"
+        assert m.options["durations"] is None
+        pinpoint = boto3.client("pinpoint", region_name="us-east-1")
+        assert pinpoint.get_apps()["ApplicationsResponse"]["Item"] == []  # no fault queued
+
+
+def test_calls_over_http_hide_the_members_the_model_marks_sensitive(
+    server: RunningServer,
+) -> None:
+    qconnect = server.client("qconnect")
+    kb_id = qconnect.create_knowledge_base(name="kb", knowledgeBaseType="QUICK_RESPONSES")[
+        "knowledgeBase"
+    ]["knowledgeBaseId"]
+    profile = "arn:aws:connect:us-east-1:123456789012:instance/i/routing-profile/p"
+    qconnect.create_quick_response(
+        knowledgeBaseId=kb_id,
+        name="Refunds",
+        content={"content": "Your refund code is 0417."},  # a union's sensitive member
+        channels=["Chat"],  # a list of sensitive strings
+        groupingConfiguration={"criteria": "RoutingProfileArns", "values": [profile]},
+        clientToken="token-1",
+    )
+    lex = server.client("lexv2-models", config=Config(retries={"max_attempts": 1}))
+    specification = {
+        "botImportSpecification": {
+            "botName": "PizzaBot",
+            "roleArn": "arn:aws:iam::123456789012:role/lex",
+            "dataPrivacy": {"childDirected": False},
+        }
+    }
+    # refused (no such upload), and still recorded: a refused call hides its secrets too
+    code, _, status = error_raised(
+        lambda: lex.start_import(
+            importId="ABCDEFGHIJ",
+            resourceSpecification=specification,
+            mergeStrategy="FailOnConflict",
+            filePassword="hunter2",
+        )
+    )
+    assert (code, status) == ("ResourceNotFoundException", 404)
+    calls = _get(server, "calls").json()["calls"]
+    assert [c["params"] for c in calls[1:]] == [
+        {
+            "knowledgeBaseId": kb_id,
+            "name": "Refunds",
+            "content": {"content": HIDDEN},
+            "channels": [HIDDEN],
+            "groupingConfiguration": {"criteria": HIDDEN, "values": [HIDDEN]},
+            "clientToken": "token-1",
+        },
+        {
+            "importId": "ABCDEFGHIJ",
+            "resourceSpecification": specification,
+            "mergeStrategy": "FailOnConflict",
+            "filePassword": HIDDEN,
+        },
+    ]
+    assert "0417" not in _get(server, "calls").text
+    # in-process, the test that made the calls sees what it sent
+    assert server.controller.calls[1].params["content"] == {"content": "Your refund code is 0417."}
+    assert server.controller.calls[2].params["filePassword"] == "hunter2"

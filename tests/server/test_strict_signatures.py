@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import boto3
 import pytest
@@ -24,6 +26,8 @@ MISMATCH = (
     "Check your AWS Secret Access Key and signing method. Consult the service documentation "
     "for details."
 )
+HOST_NOT_SIGNED = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+BODY_HASH_MISMATCH = "The provided 'x-amz-content-sha256' header does not match what was computed."
 
 
 @pytest.fixture
@@ -38,15 +42,36 @@ def _client(server: RunningServer, name: str, **kwargs):  # type: ignore[no-unty
     return server.client(name, config=Config(retries={"max_attempts": 1}), **kwargs)
 
 
-def _signed(server: RunningServer, method: str, path: str, body: bytes = b"") -> AWSRequest:
+def _signed(
+    server: RunningServer,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    signer: type[SigV4Auth] = SigV4Auth,
+    headers: dict[str, str] | None = None,
+) -> AWSRequest:
     request = AWSRequest(
         method=method,
         url=server.url + path,
         data=body,
-        headers={"Content-Type": "application/json"} if body else {},
+        headers={**({"Content-Type": "application/json"} if body else {}), **(headers or {})},
     )
-    SigV4Auth(Credentials(KEY, SECRET), "wisdom", "us-east-1").add_auth(request)
+    signer(Credentials(KEY, SECRET), "wisdom", "us-east-1").add_auth(request)
     return request
+
+
+class _SignerLeavingOutHost(SigV4Auth):
+    def headers_to_sign(self, request: Any) -> Any:
+        headers = super().headers_to_sign(request)
+        del headers["host"]
+        return headers
+
+
+class _SignerOfUnsignedPayloads(SigV4Auth):
+    """Signs as S3 clients do when they skip hashing the body."""
+
+    def payload(self, request: Any) -> str:
+        return "UNSIGNED-PAYLOAD"
 
 
 def _send(request: AWSRequest, **changes: object) -> requests.Response:
@@ -185,3 +210,77 @@ def test_strict_mode_without_credentials_is_refused() -> None:
 def test_off_by_default_any_signature_is_accepted(server: RunningServer) -> None:
     client = server.client("qconnect", aws_secret_access_key="anything at all")
     assert client.list_knowledge_bases()["knowledgeBaseSummaries"] == []
+
+
+def _refusal(answer: requests.Response) -> tuple[int, str | None, str | None]:
+    return answer.status_code, answer.headers.get("x-amzn-ErrorType"), answer.json().get("message")
+
+
+def test_a_captured_request_replayed_with_another_body_and_its_old_hash_is_refused(
+    strict: RunningServer,
+) -> None:
+    """The signature covers the hash of the body received, whatever a header claims."""
+    qconnect = _client(strict, "qconnect")
+    captured: list[Any] = []
+    qconnect.meta.events.register(
+        "before-send.qconnect.CreateKnowledgeBase", lambda request, **_: captured.append(request)
+    )
+    qconnect.create_knowledge_base(
+        name="honest", knowledgeBaseType="QUICK_RESPONSES", clientToken="token-honest"
+    )
+    [request] = captured
+    signed_body = request.body
+    headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+    swapped = signed_body.replace(b"honest", b"forged")
+    assert swapped.count(b"forged") == 2  # the name and the client token
+
+    def replay(body: bytes, **extra: str) -> requests.Response:
+        return requests.post(request.url, data=body, headers={**headers, **extra}, timeout=10)
+
+    old_hash = hashlib.sha256(signed_body).hexdigest()
+    new_hash = hashlib.sha256(swapped).hexdigest()
+    assert _refusal(replay(swapped, **{"X-Amz-Content-Sha256": old_hash})) == (
+        400,
+        "XAmzContentSHA256Mismatch",
+        BODY_HASH_MISMATCH,
+    )
+    for declared in (new_hash, "UNSIGNED-PAYLOAD"):
+        answer = replay(swapped, **{"X-Amz-Content-Sha256": declared})
+        assert _refusal(answer) == (403, "InvalidSignatureException", MISMATCH)
+    assert [call.params["name"] for call in strict.controller.calls] == ["honest"]
+    # the capture itself is still good: the header was the only change
+    assert replay(signed_body).status_code == 200
+
+
+def test_a_signature_that_leaves_out_host_is_refused(strict: RunningServer) -> None:
+    request = _signed(strict, "GET", "/knowledgeBases", signer=_SignerLeavingOutHost)
+    assert "SignedHeaders=x-amz-date," in request.headers["Authorization"]
+    assert _refusal(_send(request)) == (403, "InvalidSignatureException", HOST_NOT_SIGNED)
+    assert strict.controller.calls == []
+
+
+def test_an_unsigned_payload_is_not_accepted(strict: RunningServer) -> None:
+    """UNSIGNED-PAYLOAD is S3's: these services sign the hash of the body itself."""
+    body = b'{"name": "kb", "knowledgeBaseType": "QUICK_RESPONSES"}'
+    request = _signed(
+        strict,
+        "POST",
+        "/knowledgeBases",
+        body,
+        signer=_SignerOfUnsignedPayloads,
+        headers={"X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD"},
+    )
+    assert "x-amz-content-sha256" in request.headers["Authorization"]
+    assert _refusal(_send(request)) == (403, "InvalidSignatureException", MISMATCH)
+    assert strict.controller.calls == []
+
+
+def test_a_signed_payload_hash_that_matches_the_body_is_accepted(strict: RunningServer) -> None:
+    """As the JavaScript SDK sends it: the body's hash in a signed header."""
+    body = b'{"name": "kb", "knowledgeBaseType": "QUICK_RESPONSES"}'
+    digest = hashlib.sha256(body).hexdigest()
+    request = _signed(
+        strict, "POST", "/knowledgeBases", body, headers={"X-Amz-Content-Sha256": digest}
+    )
+    assert _send(request).status_code == 200
+    assert [call.params["name"] for call in strict.controller.calls] == ["kb"]
