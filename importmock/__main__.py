@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import math
+import re
 import signal
 import socket
 import sys
@@ -100,6 +102,10 @@ def serve(args: argparse.Namespace) -> int:
             account_id=args.account_id,
             max_body_bytes=args.max_body_mb * 1024 * 1024,
             timeout=args.timeout,
+            request_timeout=args.request_timeout,
+            max_connections=args.max_connections,
+            allow_origins=args.allow_origin,
+            allow_hosts=args.allow_host,
         )
     except (OSError, ValueError) as error:
         sys.stderr.write(f"importmock server: {error}\n")
@@ -203,12 +209,70 @@ def _credential(text: str) -> tuple[str, str]:
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535)")
+    return _whole_number(text, 0, 65535, "is not a port (0-65535)")
+
+
+def _whole_number(text: str, lowest: int, highest: int, problem: str = "") -> int:
+    # ASCII digits only: str.isdigit() also takes "²", which int() then refuses.
+    if not re.fullmatch(r"[0-9]{1,9}", text) or not lowest <= int(text) <= highest:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} {problem or f'is not a whole number from {lowest} to {highest}'}"
+        )
     return int(text)
 
 
+def _max_body_mb(text: str) -> int:
+    from importmock.server.http import LARGEST_BODY_LIMIT
+
+    return _whole_number(text, 1, LARGEST_BODY_LIMIT // (1024 * 1024))
+
+
+def _max_connections(text: str) -> int:
+    from importmock.server.http import LARGEST_CONNECTION_LIMIT
+
+    return _whole_number(text, 1, LARGEST_CONNECTION_LIMIT)
+
+
+def _seconds(text: str) -> float:
+    from importmock.server.http import LONGEST_TIMEOUT_SECONDS
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    # float() also reads "nan", "inf" and "1e999": none is a number of seconds to wait.
+    if not (math.isfinite(seconds) and 0 < seconds <= LONGEST_TIMEOUT_SECONDS):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of seconds above 0 and at most {LONGEST_TIMEOUT_SECONDS:g}"
+        )
+    return seconds
+
+
+def _origin(text: str) -> str:
+    from importmock.server.http import normalise_origin
+
+    try:
+        return normalise_origin(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _host(text: str) -> str:
+    from importmock.server.http import normalise_host
+
+    try:
+        return normalise_host(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
+    from importmock.server.http import (
+        DEFAULT_MAX_CONNECTIONS,
+        DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        DEFAULT_TIMEOUT_SECONDS,
+    )
+
     parser = argparse.ArgumentParser(prog="importmock")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="import quick responses in a mock and print the job")
@@ -235,9 +299,42 @@ def main(argv: list[str] | None = None) -> int:
         metavar="KEY:SECRET",
         help="an access key id and secret that strict mode accepts (repeatable)",
     )
-    server.add_argument("--max-body-mb", type=int, default=128, help="largest request body")
     server.add_argument(
-        "--timeout", type=float, default=60.0, help="seconds a connection may stay silent"
+        "--max-body-mb", type=_max_body_mb, default=128, help="largest request body (MiB)"
+    )
+    server.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT_SECONDS,
+        help="seconds a connection may stay silent",
+    )
+    server.add_argument(
+        "--request-timeout",
+        type=_seconds,
+        default=DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        help="seconds a request may take to arrive, from its first byte",
+    )
+    server.add_argument(
+        "--max-connections",
+        type=_max_connections,
+        default=DEFAULT_MAX_CONNECTIONS,
+        help="connections served at once; more are answered 503",
+    )
+    server.add_argument(
+        "--allow-origin",
+        type=_origin,
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a web page origin (http://localhost:3000) allowed to call (repeatable)",
+    )
+    server.add_argument(
+        "--allow-host",
+        type=_host,
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name to answer besides loopback names and own addresses (repeatable)",
     )
     server.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)

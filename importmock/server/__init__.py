@@ -62,7 +62,11 @@ def threaded_server(
 
     ``port=0`` takes a free port. ``options`` are :func:`mock_imports`'s (``progression``,
     ``durations``, ``account_id``, ``quotas``, ``check_responses``) and the server's
-    (``max_body_bytes``, ``timeout``).
+    (``max_body_bytes``, ``timeout``, ``request_timeout``, ``max_connections``,
+    ``allow_origins``, ``allow_hosts``; see docs/server-mode.md).
+
+    Leaving the block stops the server: it closes every open connection (a kept-alive
+    client gets no further answer) and waits for their threads.
     """
     server = ImportmockServer(
         host, port, credentials=credentials, strict_signatures=strict_signatures, **options
@@ -78,6 +82,6 @@ def threaded_server(
     try:
         yield RunningServer(server.url, server.session, server)
     finally:
-        server.shutdown()
-        server.server_close()
+        server.shutdown()  # no new connections ...
+        server.server_close()  # ... and the open ones closed, their threads ended
         thread.join()

@@ -101,7 +101,7 @@ def test_a_body_without_content_type_is_read_as_json(server: RunningServer) -> N
     body = b'{"name": "kb", "knowledgeBaseType": "QUICK_RESPONSES"}'
     answer = _raw(
         server,
-        b"POST /knowledgeBases HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"POST /knowledgeBases HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         + f"Content-Length: {len(body)}\r\n\r\n".encode()
         + body,
     )
@@ -117,7 +117,7 @@ def test_a_chunked_body_is_read(server: RunningServer) -> None:
     )
     answer = _raw(
         server,
-        b"POST /knowledgeBases HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"POST /knowledgeBases HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         + chunked
         + b"0\r\n\r\n",
@@ -159,7 +159,7 @@ def test_oversized_bodies_are_refused_unread_and_the_connection_closed() -> None
 
         chunked = _raw(
             server,
-            b"POST /knowledgeBases HTTP/1.1\r\nHost: x\r\n"
+            b"POST /knowledgeBases HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
             b"800\r\n" + big + b"\r\n0\r\n\r\n",
         )
@@ -172,7 +172,9 @@ def test_a_silent_connection_is_closed_while_others_are_served() -> None:
     with threaded_server(timeout=0.3) as server, server_logs("connection closed") as log:
         host, port = server.server.server_address[:2]
         with socket.create_connection((host, port), timeout=WAIT_SECONDS) as slow:
-            slow.sendall(b"POST /knowledgeBases HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n")
+            slow.sendall(
+                b"POST /knowledgeBases HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 50\r\n\r\n"
+            )
             _still_serving(server)  # a stalled client holds only its own thread
             assert slow.recv(1024) == b""  # closed by the server once silent for 0.3 s
         assert log.seen.wait(WAIT_SECONDS)
@@ -194,7 +196,7 @@ def test_a_client_hanging_up_mid_body_changes_nothing(server: RunningServer) -> 
         host, port = server.server.server_address[:2]
         with socket.create_connection((host, port), timeout=WAIT_SECONDS) as sock:
             sock.sendall(
-                b"POST /knowledgeBases HTTP/1.1\r\nHost: x\r\n"
+                b"POST /knowledgeBases HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
                 b'{"name": "kb",'
             )
@@ -210,7 +212,7 @@ def test_a_client_leaving_before_its_answer_does_not_stop_the_server(
     host, port = server.server.server_address[:2]
     for _ in range(20):
         sock = socket.create_connection((host, port), timeout=WAIT_SECONDS)
-        sock.sendall(b"GET /v1/apps HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(b"GET /v1/apps HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
         sock.close()  # a reset, not a polite close
     _still_serving(server)
@@ -220,7 +222,7 @@ def test_a_client_leaving_before_its_answer_does_not_stop_the_server(
     "request_bytes",
     [
         b"GARBAGE\r\n\r\n",
-        b"GET /v1/apps HTTP/1.1\r\nHost: x\r\n" + b"X-Long: " + b"a" * 70000 + b"\r\n\r\n",
+        b"GET /v1/apps HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Long: " + b"a" * 70000 + b"\r\n\r\n",
         b"GET /v1/apps HTTP/9.9\r\n\r\n",
     ],
     ids=["request-line", "header-too-long", "http-version"],
@@ -238,7 +240,9 @@ def test_requests_http_cannot_parse_get_a_json_error(
 
 
 def test_a_content_length_that_is_not_a_number(server: RunningServer) -> None:
-    answer = _raw(server, b"POST /v1/apps HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n")
+    answer = _raw(
+        server, b"POST /v1/apps HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ten\r\n\r\n"
+    )
     assert answer.startswith(b"HTTP/1.1 400 ")
     assert b"\"Content-Length is not a number: 'ten'\"" in answer
     _still_serving(server)

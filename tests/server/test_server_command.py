@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import selectors
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,6 +21,8 @@ from pathlib import Path
 import boto3
 import pytest
 import requests
+
+from tests.server.wire import read_answer
 
 WAIT_SECONDS = 30
 BIN = Path(sys.executable).parent
@@ -219,6 +222,7 @@ def test_binding_beyond_loopback_warns_loudly() -> None:
     with running(*command) as (server, url):
         assert url.startswith("http://127.0.0.1:")
         server.wait_for("WARNING: importmock is listening on 0.0.0.0, not loopback.", on="stderr")
+        server.wait_for("for another name, add --allow-host NAME.", on="stderr")
         server.stop()
         _assert_stopped_cleanly(server)
 
@@ -259,6 +263,45 @@ def test_strict_signatures_from_the_command_line() -> None:
         ),
         (["--credential", "no-colon"], "--credential takes KEY:SECRET, not 'no-colon'"),
         (["--port", "70000"], "argument --port: '70000' is not a port (0-65535)"),
+        (["--port", "\u00b2"], "argument --port: '\u00b2' is not a port (0-65535)"),
+        (
+            ["--timeout", "nan"],
+            "argument --timeout: 'nan' is not a number of seconds above 0 and at most 86400",
+        ),
+        (
+            ["--timeout", "inf"],
+            "argument --timeout: 'inf' is not a number of seconds above 0 and at most 86400",
+        ),
+        (
+            ["--timeout", "0"],
+            "argument --timeout: '0' is not a number of seconds above 0 and at most 86400",
+        ),
+        (
+            ["--request-timeout", "-1"],
+            "argument --request-timeout: '-1' is not a number of seconds above 0 and at most 86400",
+        ),
+        (
+            ["--max-body-mb", "0"],
+            "argument --max-body-mb: '0' is not a whole number from 1 to 4096",
+        ),
+        (
+            ["--max-body-mb", "99999999999"],
+            "argument --max-body-mb: '99999999999' is not a whole number from 1 to 4096",
+        ),
+        (
+            ["--max-connections", "0"],
+            "argument --max-connections: '0' is not a whole number from 1 to 10000",
+        ),
+        (
+            ["--allow-origin", "localhost:3000"],
+            "argument --allow-origin: 'localhost:3000' is not an origin: scheme://host[:port] "
+            "(http://localhost:3000), null or *",
+        ),
+        (
+            ["--allow-host", "http://importmock"],
+            "argument --allow-host: 'http://importmock' is not a host name or address (give "
+            "it without scheme or port)",
+        ),
     ],
 )
 def test_bad_command_lines_exit_2_with_the_reason(arguments: list[str], message: str) -> None:
@@ -272,4 +315,46 @@ def test_bad_command_lines_exit_2_with_the_reason(arguments: list[str], message:
     )
     assert done.returncode == 2
     assert message in done.stderr
+    assert message in done.stderr.splitlines()[-1]  # the reason is one line
     assert done.stdout == ""
+
+
+def test_the_connection_limits_and_allowed_names_from_the_command_line() -> None:
+    command = [
+        *SERVER,
+        "--max-connections",
+        "1",
+        "--request-timeout",
+        "30",
+        "--allow-host",
+        "importmock",
+        "--allow-origin",
+        "http://localhost:3000",
+    ]
+    with running(*command) as (server, url):
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=WAIT_SECONDS) as held:
+            held.sendall(b"GET /v1/apps HTTP/1.1\r\nHost: importmock:5050\r\n\r\n")
+            assert read_answer(held).status == 200
+            turned_away = requests.get(f"{url}/v1/apps", timeout=WAIT_SECONDS)
+            assert turned_away.status_code == 503
+            # the stop closes the connection it holds, unanswered
+            server.stop()
+            _assert_stopped_cleanly(server)
+            held.sendall(b"GET /v1/apps HTTP/1.1\r\nHost: importmock:5050\r\n\r\n")
+            assert held.recv(65536) == b""
+    assert "turned a connection away: 1 connections are open, the most it takes" in server.stderr
+
+
+def test_an_allowed_origin_from_the_command_line() -> None:
+    with running(*SERVER, "--allow-origin", "http://localhost:3000") as (server, url):
+        page = requests.get(
+            f"{url}/v1/apps", headers={"Origin": "http://localhost:3000"}, timeout=WAIT_SECONDS
+        )
+        assert page.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+        other = requests.get(
+            f"{url}/v1/apps", headers={"Origin": "http://localhost:4000"}, timeout=WAIT_SECONDS
+        )
+        assert other.status_code == 403
+        server.stop()
+        _assert_stopped_cleanly(server)
