@@ -23,13 +23,16 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NoReturn, Union
 
 from importmock.engine.specs import spec_for_client
+from importmock.services.lexv2 import archive_json
 from importmock.services.lexv2 import vocabulary as vocabulary_file
+from importmock.services.lexv2.archive_json import JsonProblem, ValueBudget, kept_to_shape
+from importmock.services.lexv2.locales import LOCALE_NAMES
 from importmock.services.lexv2.models import (
     FALLBACK_INTENT_ID,
     FALLBACK_SIGNATURE,
@@ -44,6 +47,7 @@ from importmock.services.lexv2.models import (
 
 SCHEMA_VERSION = "1"
 MAX_SLOTS_PER_INTENT = 100
+MAX_SLOT_PRIORITY = 100  # the model's PriorityValue: 0 to 100
 MAX_REASONS = 100
 _NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 _PLACEHOLDER_ID = "ABCDEFGHIJ"  # stands in for ids an archive cannot know, when validating
@@ -60,11 +64,34 @@ def slot_type_limit(locale_id: str) -> int:
 
 
 class ArchiveProblems(Exception):
-    """What is wrong with an archive: every reason, each naming its file."""
+    """What is wrong with an archive: every reason (up to 100), each naming its file."""
 
     def __init__(self, reasons: list[str]) -> None:
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons[:MAX_REASONS]
+        self.reasons = [archive_json.reason(text) for text in reasons[:MAX_REASONS]]
+        super().__init__("; ".join(self.reasons))
+
+
+#: The files of an archive the reader opens; the others are checked but not kept.
+READ_FILES = frozenset(
+    {
+        "Bot.json",
+        "BotLocale.json",
+        "Intent.json",
+        "Slot.json",
+        "SlotType.json",
+        "CustomVocabulary.json",
+        "CustomVocabulary.tsv",
+    }
+)
+#: The largest file the reader opens: a slot type at Lex's quotas (10,000 values and
+#: synonyms of up to 500 characters) is about 6 MB.
+MAX_READ_FILE_BYTES = 16 * 1024 * 1024
+
+
+def is_read(name: str) -> bool:
+    """Whether the reader opens the archive file ``name`` (and so needs its content)."""
+    base = posixpath.basename(name)
+    return base in READ_FILES or base.lower() == "manifest.json"
 
 
 # What a Create* request names its resource and its parents with; an archive's JSON file
@@ -90,6 +117,35 @@ def _settings_members(operation: str) -> tuple[str, ...]:
     return tuple(name for name in shape.members if name not in _NOT_SETTINGS)
 
 
+def _settings(data: dict[str, Any], operation: str, members: Iterable[str]) -> dict[str, Any]:
+    """The ``members`` a JSON file sets, as the API would take them in ``operation``:
+    null is unset, and what the model does not declare is dropped at every depth (so
+    nothing is stored, or echoed, that a response may not carry)."""
+    shape = spec_for_client("lexv2-models").operation(operation).model.input_shape
+    return {
+        name: kept_to_shape(data[name], shape.members[name])
+        for name in members
+        if data.get(name) is not None
+    }
+
+
+def _json_type(value: Any) -> str:
+    """The JSON type of a parsed value, with its article, for a reason."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 BOT_MEMBERS = ("description", "dataPrivacy", "idleSessionTTLInSeconds", "errorLogSettings")
 
 
@@ -108,13 +164,35 @@ def _in_locale(locale_id: str, **members: Any) -> dict[str, Any]:
 class Reader:
     """Reads one archive's files; problems pile up in ``reasons`` instead of stopping."""
 
-    files: Mapping[str, bytes]
+    #: Every file of the archive by name; a file's content is dropped once it is read.
+    files: dict[str, bytes]
     now: float
     reasons: list[str] = field(default_factory=list)
+    budget: ValueBudget = field(default_factory=ValueBudget)
     _index: dict[tuple[str, str], list[str]] | None = None
+    _read: set[str] = field(default_factory=set)
+
+    def take(self, path: str) -> bytes:
+        """The content of the file at ``path``, handed out once: the reader keeps what it
+        parsed, not the bytes as well (the files it reads may expand to 256 MiB)."""
+        if path in self._read:
+            raise RuntimeError(f"{path} was read twice")
+        self._read.add(path)
+        content, self.files[path] = self.files[path], b""
+        return content
 
     def problem(self, path: str, reason: str) -> None:
-        self.reasons.append(f"{path}: {reason}")
+        # Reasons past the ones reported are not kept: each may quote a long value.
+        if len(self.reasons) < MAX_REASONS:
+            self.reasons.append(archive_json.reason(f"{path}: {reason}"))
+
+    def typed(self, path: str, where: str, value: Any, kind: type, noun: str) -> Any:
+        """``value`` if it is of the JSON type ``kind`` (true and false are not numbers),
+        else None, with a reason naming the member and the type it has."""
+        if isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool):
+            return value
+        self.problem(path, f"{where} must be {noun}, not {_json_type(value)}.")
+        return None
 
     def check_against(self, path: str, operation: str, params: dict[str, Any]) -> None:
         """The model's constraints for ``operation``, applied to a file's members."""
@@ -125,19 +203,42 @@ class Reader:
         if self.reasons:
             raise ArchiveProblems(self.reasons)
 
+    def over_budget(self, path: str, over: archive_json.OverBudget) -> NoReturn:
+        """Stop reading: the archive holds more JSON values than importmock parses."""
+        self.problem(path, str(over))
+        raise ArchiveProblems(self.reasons)
+
+    def within_limit(
+        self, path: str, count: int, limit: int, noun: str, locale_id: str | None = None
+    ) -> None:
+        """Stop reading, with the reasons so far, when a locale (or intent) has more files
+        of a kind than it may hold: the import fails whatever they say, and reading up to
+        100,000 of them would only cost time."""
+        if count <= limit:
+            return
+        if locale_id is None:
+            self.problem(
+                path, f"the intent has {count} {noun}; an intent may have at most {limit}."
+            )
+        else:
+            self.problem(
+                path,
+                f"the locale has {count} {noun}; a {locale_id} locale may have at most {limit}.",
+            )
+        self.check()
+
     def json(self, path: str) -> dict[str, Any] | None:
         try:
-            text = self.files[path].decode("utf-8-sig")
+            text = self.take(path).decode("utf-8-sig")
         except UnicodeDecodeError:
             self.problem(path, "the file is not UTF-8 text.")
             return None
         try:
-            data = json.loads(text)
-        except RecursionError:
-            self.problem(path, "the JSON is nested too deeply.")
-            return None
-        except ValueError as broken:
-            self.problem(path, f"the file is not valid JSON ({broken}).")
+            data = archive_json.parse(text, self.budget)
+        except archive_json.OverBudget as over:
+            self.over_budget(path, over)
+        except JsonProblem as refused:
+            self.problem(path, str(refused))
             return None
         if not isinstance(data, dict):
             self.problem(path, "the file must hold a JSON object.")
@@ -164,10 +265,11 @@ class Reader:
         if not isinstance(resource_type, str):
             raise ArchiveProblems([f"{found[0]}: the manifest names no resourceType."])
         file_format = metadata.get("fileformat")
-        if file_format is not None and str(file_format).lower() not in ("lexjson", "tsv"):
-            raise ArchiveProblems(
-                [f"{found[0]}: the fileFormat {file_format!r} is not LexJson or TSV."]
-            )
+        if file_format is not None and (
+            not isinstance(file_format, str) or file_format.lower() not in ("lexjson", "tsv")
+        ):
+            shown = repr(file_format) if isinstance(file_format, str) else _json_type(file_format)
+            raise ArchiveProblems([f"{found[0]}: the fileFormat {shown} is not LexJson or TSV."])
         if resource_type.replace("_", "").lower() != expected.lower():
             raise ArchiveProblems(
                 [
@@ -189,7 +291,7 @@ class Reader:
         path = roots[0]
         folder = path.split("/")[0]
         data = self.json(path) or {}
-        settings = _pick(data, BOT_MEMBERS)
+        settings = _settings(data, "CreateBot", BOT_MEMBERS)
         # The request's own members stand in for those the archive does not carry.
         self.check_against(
             path,
@@ -209,7 +311,11 @@ class Reader:
             if re.fullmatch(re.escape(folder) + r"/BotLocales/[^/]+/BotLocale\.json", name)
         ):
             locale_root = posixpath.dirname(locale_path)
-            locale = self.locale(locale_root, posixpath.basename(locale_root))
+            locale_id = posixpath.basename(locale_root)
+            if locale_id not in LOCALE_NAMES:
+                self.problem(locale_path, f"the locale {locale_id} is not supported.")
+                continue
+            locale = self.locale(locale_root, locale_id)
             if locale is not None:
                 locales[locale.locale_id] = locale
         self.check()
@@ -246,43 +352,49 @@ class Reader:
         prefix = f"{root}/" if root else ""
         path = f"{prefix}BotLocale.json"
         data = self.json(path) or {}
-        settings = _pick(data, _settings_members("CreateBotLocale"))
+        settings = _settings(data, "CreateBotLocale", _settings_members("CreateBotLocale"))
         if "nluIntentConfidenceThreshold" not in settings:
             # Exported BotLocale.json files call it nluConfidenceThreshold.
             threshold = data.get("nluConfidenceThreshold")
             settings["nluIntentConfidenceThreshold"] = 0.4 if threshold is None else threshold
         self.check_against(path, "CreateBotLocale", _in_locale(locale_id, **settings))
+        type_paths = self._children(prefix + "SlotTypes/", "SlotType.json")
+        intent_paths = self._children(prefix + "Intents/", "Intent.json")
+        self.within_limit(path, len(intent_paths), intent_limit(locale_id), "intents", locale_id)
+        self.within_limit(
+            path, len(type_paths), slot_type_limit(locale_id), "slot types", locale_id
+        )
+        # Names are checked against sets: an archive may hold 100,000 files, and a scan of
+        # the names so far for each file would take minutes.
         slot_types: dict[str, SlotType] = {}
-        for type_path in self._children(prefix + "SlotTypes/", "SlotType.json"):
+        type_names: set[str] = set()
+        for type_path in type_paths:
             slot_type = self.slot_type(type_path, locale_id)
             if slot_type is None:
                 continue
-            if any(t.name == slot_type.name for t in slot_types.values()):
+            if slot_type.name in type_names:
                 self.problem(type_path, f"the slot type name {slot_type.name} is used twice.")
                 continue
+            type_names.add(slot_type.name)
             slot_types[slot_type.slot_type_id] = slot_type
-        type_names = {t.name for t in slot_types.values()}
         intents: dict[str, Intent] = {}
-        for intent_path in self._children(prefix + "Intents/", "Intent.json"):
+        intent_names: set[str] = set()
+        for intent_path in intent_paths:
             intent = self.intent(intent_path, locale_id, type_names)
             if intent is None:
                 continue
-            if any(i.name == intent.name for i in intents.values()):
+            if intent.name in intent_names:
                 self.problem(intent_path, f"the intent name {intent.name} is used twice.")
                 continue
+            if intent.intent_id in intents:  # FALLBACK_INTENT_ID: ids are otherwise new
+                self.problem(
+                    intent_path,
+                    f"the intent {intent.name} is a second {FALLBACK_SIGNATURE} intent; a "
+                    "locale has one.",
+                )
+                continue
+            intent_names.add(intent.name)
             intents[intent.intent_id] = intent
-        if len(intents) > intent_limit(locale_id):
-            self.problem(
-                path,
-                f"the locale has {len(intents)} intents; a {locale_id} locale may have at "
-                f"most {intent_limit(locale_id)}.",
-            )
-        if len(slot_types) > slot_type_limit(locale_id):
-            self.problem(
-                path,
-                f"the locale has {len(slot_types)} slot types; a {locale_id} locale may have "
-                f"at most {slot_type_limit(locale_id)}.",
-            )
         vocabulary = self.vocabulary_in(prefix + "CustomVocabulary/")
         return Locale(
             locale_id=locale_id,
@@ -307,8 +419,12 @@ class Reader:
         return sorted(self._index.get((folder, filename), []))
 
     def _name(self, path: str, data: dict[str, Any], kind: str) -> str | None:
-        name = data.get("name", path.split("/")[-2])
-        if not isinstance(name, str) or not _NAME.fullmatch(name):
+        given = data.get("name")
+        name = path.split("/")[-2] if given is None else given
+        if not isinstance(name, str):
+            self.problem(path, f"the {kind} name must be a string, not {_json_type(name)}.")
+            return None
+        if not _NAME.fullmatch(name):
             self.problem(
                 path,
                 f"the {kind} name {name!r} is not valid: 1 to 100 letters, digits, '_' "
@@ -322,7 +438,7 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "slot type")
-        settings = _pick(data, _settings_members("CreateSlotType"))
+        settings = _settings(data, "CreateSlotType", _settings_members("CreateSlotType"))
         self.check_against(
             path,
             "CreateSlotType",
@@ -337,7 +453,7 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "intent")
-        settings = _pick(data, _settings_members("CreateIntent"))
+        settings = _settings(data, "CreateIntent", _settings_members("CreateIntent"))
         self.check_against(
             path,
             "CreateIntent",
@@ -345,20 +461,18 @@ class Reader:
         )
         folder = posixpath.dirname(path)
         slots: dict[str, Slot] = {}
-        for slot_path in self._children(folder + "/Slots/", "Slot.json"):
+        slot_names: set[str] = set()
+        slot_paths = self._children(folder + "/Slots/", "Slot.json")
+        self.within_limit(path, len(slot_paths), MAX_SLOTS_PER_INTENT, "slots")
+        for slot_path in slot_paths:
             slot = self.slot(slot_path, locale_id, type_names)
             if slot is None:
                 continue
-            if slot.name in {s.name for s in slots.values()}:
+            if slot.name in slot_names:
                 self.problem(slot_path, f"the slot name {slot.name} is used twice.")
                 continue
+            slot_names.add(slot.name)
             slots[slot.slot_id] = slot
-        if len(slots) > MAX_SLOTS_PER_INTENT:
-            self.problem(
-                path,
-                f"the intent has {len(slots)} slots; an intent may have at most "
-                f"{MAX_SLOTS_PER_INTENT}.",
-            )
         priorities = self._priorities(path, data.get("slotPriorities"), slots)
         if name is None:
             return None
@@ -369,25 +483,30 @@ class Reader:
     def _priorities(self, path: str, given: Any, slots: dict[str, Slot]) -> list[tuple[int, str]]:
         if given is None:
             return []
-        if not isinstance(given, list):
-            self.problem(path, "slotPriorities must be a list.")
+        if self.typed(path, "slotPriorities", given, list, "a list") is None:
             return []
         names = {slot.name for slot in slots.values()}
         priorities = []
         for index, entry in enumerate(given, 1):
-            entry = entry if isinstance(entry, dict) else {}
+            where = f"slotPriorities.{index}"
+            if self.typed(path, where, entry, dict, "an object") is None:
+                continue
             priority, slot_name = entry.get("priority"), entry.get("slotName")
-            if not isinstance(priority, int) or isinstance(priority, bool) or priority < 0:
-                self.problem(path, f"slotPriorities.{index}.priority must be an integer >= 0.")
+            if not _is_integer(priority) or not 0 <= priority <= MAX_SLOT_PRIORITY:
+                self.problem(
+                    path,
+                    f"{where}.priority must be an integer from 0 to {MAX_SLOT_PRIORITY}.",
+                )
+                continue
+            if self.typed(path, f"{where}.slotName", slot_name, str, "a string") is None:
                 continue
             if slot_name not in names:
                 self.problem(
                     path,
-                    f"slotPriorities.{index} names the slot {slot_name!r}, which the intent "
-                    "does not have.",
+                    f"{where} names the slot {slot_name!r}, which the intent does not have.",
                 )
                 continue
-            priorities.append((priority, str(slot_name)))
+            priorities.append((priority, slot_name))
         return priorities
 
     def slot(self, path: str, locale_id: str, type_names: set[str]) -> Slot | None:
@@ -395,14 +514,14 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "slot")
-        settings = _pick(data, _settings_members("CreateSlot"))
+        settings = _settings(data, "CreateSlot", _settings_members("CreateSlot"))
         type_name = data.get("slotTypeName")
         if type_name is None:
             if settings.get("subSlotSetting") is None:
                 self.problem(path, "the slot names no slotTypeName.")
-        elif not isinstance(type_name, str) or not (
-            type_name.startswith("AMAZON.") or type_name in type_names
-        ):
+        elif self.typed(path, "slotTypeName", type_name, str, "a string") is None:
+            type_name = None
+        elif not (type_name.startswith("AMAZON.") or type_name in type_names):
             self.problem(
                 path,
                 f"the slot type {type_name!r} is neither a slot type of this locale in the "
@@ -457,7 +576,11 @@ class Reader:
 
     def _vocabulary(self, path: str) -> Vocabulary | None:
         try:
-            items = vocabulary_file.read(self.files[path], json_form=path.endswith(".json"))
+            items = vocabulary_file.read(
+                self.take(path), json_form=path.endswith(".json"), budget=self.budget
+            )
+        except archive_json.OverBudget as over:
+            self.over_budget(path, over)
         except vocabulary_file.VocabularyProblems as problems:
             for reason in problems.reasons:
                 self.problem(path, reason)
@@ -479,68 +602,98 @@ def _pick(data: dict[str, Any], members: Iterable[str]) -> dict[str, Any]:
 
 
 # -- writing -------------------------------------------------------------------------------
-def _dump(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+class ExportProblem(ValueError):
+    """A file of an export cannot be written; the message names it and says why."""
 
 
-def manifest(resource_type: str, file_format: str = "LexJson") -> bytes:
-    return _dump(
-        {
-            "metadata": {
-                "schemaVersion": SCHEMA_VERSION,
-                "fileFormat": file_format,
-                "resourceType": resource_type,
-            }
+# What an archive file is before it is written: a JSON object, or what writes its bytes.
+Content = Union[dict[str, Any], Callable[[], bytes]]
+
+
+def _written(files: Mapping[str, Content]) -> dict[str, bytes]:
+    """Every file as bytes, or ExportProblem naming the first that cannot be written."""
+    out = {}
+    for path, content in files.items():
+        try:
+            if callable(content):
+                out[path] = content()
+            else:
+                # allow_nan=False: a bare NaN is not JSON; an export must be readable.
+                text = json.dumps(content, indent=2, ensure_ascii=False, allow_nan=False)
+                out[path] = text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ExportProblem(
+                f"{path}: the file cannot be written: it holds a lone surrogate, which is "
+                "not Unicode text."
+            ) from None
+        except ValueError as problem:
+            raise ExportProblem(
+                f"{path}: the file cannot be written: {archive_json.reason(str(problem))}."
+            ) from None
+    return out
+
+
+def manifest(resource_type: str, file_format: str = "LexJson") -> dict[str, Any]:
+    return {
+        "metadata": {
+            "schemaVersion": SCHEMA_VERSION,
+            "fileFormat": file_format,
+            "resourceType": resource_type,
         }
-    )
+    }
 
 
 def bot_files(bot: Bot) -> dict[str, bytes]:
     """A Bot archive: the bot and every locale (role, tags and aliases are not exported)."""
-    files = {"manifest.json": manifest("Bot")}
-    files[f"{bot.name}/Bot.json"] = _dump(
-        {"name": bot.name, "version": "DRAFT", **_pick(bot.settings, BOT_MEMBERS)}
-    )
+    files: dict[str, Content] = {"manifest.json": manifest("Bot")}
+    files[f"{bot.name}/Bot.json"] = {
+        "name": bot.name,
+        "version": "DRAFT",
+        **_pick(bot.settings, BOT_MEMBERS),
+    }
     for locale in bot.locales.values():
         files.update(_locale_files(f"{bot.name}/BotLocales/{locale.locale_id}", locale))
-    return files
+    return _written(files)
 
 
 def locale_files(bot: Bot, locale: Locale) -> dict[str, bytes]:
     """A BotLocale archive: the locale's subtree, vocabulary included."""
-    files = {"manifest.json": manifest("BotLocale")}
+    files: dict[str, Content] = {"manifest.json": manifest("BotLocale")}
     files.update(_locale_files(f"{bot.name}/BotLocales/{locale.locale_id}", locale))
-    return files
+    return _written(files)
 
 
 def vocabulary_files(bot: Bot, locale: Locale) -> dict[str, bytes]:
     """A CustomVocabulary archive in the TSV form."""
-    assert locale.vocabulary is not None
+    vocabulary = locale.vocabulary
+    assert vocabulary is not None
     path = f"{bot.name}/BotLocales/{locale.locale_id}/CustomVocabulary/CustomVocabulary.tsv"
-    return {
-        "manifest.json": manifest("CustomVocabulary", "TSV"),
-        path: vocabulary_file.write_tsv(locale.vocabulary.items),
-    }
+    return _written(
+        {
+            "manifest.json": manifest("CustomVocabulary", "TSV"),
+            path: lambda: vocabulary_file.write_tsv(vocabulary.items),
+        }
+    )
 
 
-def _locale_files(root: str, locale: Locale) -> dict[str, bytes]:
+def _locale_files(root: str, locale: Locale) -> dict[str, Content]:
     settings = dict(locale.settings)
     threshold = settings.pop("nluIntentConfidenceThreshold", None)
-    files = {
-        f"{root}/BotLocale.json": _dump(
-            {
-                "name": locale.locale_id,
-                "identifier": locale.locale_id,
-                "version": "DRAFT",
-                **settings,
-                "nluConfidenceThreshold": threshold,
-            }
-        )
+    files: dict[str, Content] = {
+        f"{root}/BotLocale.json": {
+            "name": locale.locale_id,
+            "identifier": locale.locale_id,
+            "version": "DRAFT",
+            **settings,
+            "nluConfidenceThreshold": threshold,
+        }
     }
     for slot_type in locale.slot_types.values():
-        files[f"{root}/SlotTypes/{slot_type.name}/SlotType.json"] = _dump(
-            {"name": slot_type.name, "identifier": slot_type.slot_type_id, **slot_type.settings}
-        )
+        files[f"{root}/SlotTypes/{slot_type.name}/SlotType.json"] = {
+            "name": slot_type.name,
+            "identifier": slot_type.slot_type_id,
+            **slot_type.settings,
+        }
     for intent in locale.intents.values():
         folder = f"{root}/Intents/{intent.name}"
         body: dict[str, Any] = {
@@ -552,18 +705,17 @@ def _locale_files(root: str, locale: Locale) -> dict[str, bytes]:
             body["slotPriorities"] = [
                 {"priority": priority, "slotName": name} for priority, name in intent.priorities
             ]
-        files[f"{folder}/Intent.json"] = _dump(body)
+        files[f"{folder}/Intent.json"] = body
         for slot in intent.slots.values():
-            files[f"{folder}/Slots/{slot.name}/Slot.json"] = _dump(
-                {
-                    "name": slot.name,
-                    "identifier": slot.slot_id,
-                    "slotTypeName": slot.slot_type,
-                    **slot.settings,
-                }
-            )
-    if locale.vocabulary is not None:
-        files[f"{root}/CustomVocabulary/CustomVocabulary.json"] = vocabulary_file.to_json(
-            locale.vocabulary.items
+            files[f"{folder}/Slots/{slot.name}/Slot.json"] = {
+                "name": slot.name,
+                "identifier": slot.slot_id,
+                "slotTypeName": slot.slot_type,
+                **slot.settings,
+            }
+    vocabulary = locale.vocabulary
+    if vocabulary is not None:
+        files[f"{root}/CustomVocabulary/CustomVocabulary.json"] = lambda: vocabulary_file.to_json(
+            vocabulary.items
         )
     return files

@@ -18,7 +18,7 @@ from importmock.engine.backend import Backend, register
 from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, Lifecycle
 from importmock.engine.records import compact
-from importmock.services.lexv2 import archive
+from importmock.services.lexv2 import archive, archive_json
 from importmock.services.lexv2.imports import ImportPlan
 from importmock.services.lexv2.locales import LOCALE_NAMES
 from importmock.services.lexv2.models import (
@@ -874,6 +874,7 @@ class LexModelsV2Backend(Backend):
                 f"The merge strategy Append is only for bot locale imports; this is a "
                 f"{resource_type} import. Use Overwrite or FailOnConflict."
             )
+        self._check_password(filePassword)
         upload = self.uploads.get(importId)
         if upload is None:
             raise ServiceError(
@@ -1106,8 +1107,9 @@ class LexModelsV2Backend(Backend):
             raise self.invalid(
                 f"A {resource_type} export needs fileFormat {expected}; got {fileFormat}."
             )
+        self._check_password(filePassword)
         export_id = new_id()
-        files, name, bot_id, locale_id = self._export_files(resource_type, spec)
+        write_files, name, bot_id, locale_id = self._export_source(resource_type, spec)
         self._prune_records()
         for other in self.exports.values():
             if other.specification == {member: spec} and other.job.status == "InProgress":
@@ -1115,11 +1117,27 @@ class LexModelsV2Backend(Backend):
                     "ConflictException",
                     f"Export {other.export_id} of this resource is still {other.job.status}.",
                 )
+        # The files are the state as the export starts; one that cannot be written fails
+        # the export, never the call.
+        files: dict[str, bytes] | None = None
+        failure: str | None = None
+        try:
+            files = write_files()
+        except archive.ExportProblem as problem:
+            failure = str(problem)
+        except Exception as problem:  # whatever it is, the export fails; the call answers
+            failure = _unexpected(problem)
         version = spec.get("botVersion", "")
         stem = "_".join(part for part in (name, version, locale_id, export_id) if part)
         key = f"exports/{stem}_{fileFormat}.zip"
         holder: dict[str, ExportRecord] = {}
-        job = self._start(export_id, EXPORT, on_success=lambda _: self._publish(holder["export"]))
+        job = self._start(
+            export_id,
+            EXPORT,
+            failure_reason=failure,
+            decide=lambda _: self._zip(holder["export"], holder["export"].password),
+            on_success=lambda _: self._publish(holder["export"]),
+        )
         record = ExportRecord(
             export_id=export_id,
             resource_type=resource_type,
@@ -1138,31 +1156,62 @@ class LexModelsV2Backend(Backend):
         self.exports[export_id] = record
         return self._export_data(record)
 
-    def _export_files(
+    def _check_password(self, password: str | None) -> None:
+        """A filePassword must be text a zip can be protected with: UTF-8 cannot encode a
+        lone surrogate (a ``\\ud800`` escape in the request's JSON)."""
+        if password is not None and archive_json.printable(password) != password:
+            raise self.invalid(
+                "1 validation error detected: Value at 'filePassword' failed to satisfy "
+                "constraint: Member must be valid Unicode text"
+            )
+
+    def _export_source(
         self, resource_type: str, spec: dict[str, Any]
-    ) -> tuple[dict[str, bytes], str, str | None, str | None]:
-        """The archive's files, the resource's name, its bot id and locale id."""
+    ) -> tuple[Callable[[], dict[str, bytes]], str, str | None, str | None]:
+        """What writes the archive's files, the resource's name, its bot id and locale id."""
         if resource_type == "TestSet":
             test_set = self.test_sets.get(spec["testSetId"])
             if test_set is None:
                 raise self._missing(f"Test set {spec['testSetId']} does not exist.")
-            return dict(test_set.files), test_set.name, None, None
+            files = dict(test_set.files)
+            return (lambda: files), test_set.name, None, None
         if resource_type == "Bot":
             bot = self._bot(spec["botId"])
             self._draft(bot, spec["botVersion"])
-            return archive.bot_files(bot), bot.name, bot.bot_id, None
+            return (lambda: archive.bot_files(bot)), bot.name, bot.bot_id, None
         bot, locale = self._locale(spec["botId"], spec["botVersion"], spec["localeId"])
         if resource_type == "BotLocale":
-            return archive.locale_files(bot, locale), bot.name, bot.bot_id, locale.locale_id
+            return (
+                (lambda: archive.locale_files(bot, locale)),
+                bot.name,
+                bot.bot_id,
+                locale.locale_id,
+            )
         if locale.vocabulary is None:
             raise self._missing(f"Locale {locale.locale_id} has no custom vocabulary to export.")
-        return archive.vocabulary_files(bot, locale), bot.name, bot.bot_id, locale.locale_id
+        return (
+            (lambda: archive.vocabulary_files(bot, locale)),
+            bot.name,
+            bot.bot_id,
+            locale.locale_id,
+        )
+
+    def _zip(self, record: ExportRecord, password: str | None) -> str | None:
+        """Write the export's zip (as it completes, and again for a new password); why it
+        cannot be written, if it cannot: an export is never Completed without its zip."""
+        assert record.files is not None
+        try:
+            record.archive = write_zip(record.files, password)
+        except (ValueError, UnicodeError) as problem:
+            return archive_json.reason(f"The export archive cannot be written: {problem}.")
+        except Exception as problem:  # whatever it is, the export fails; the call answers
+            return _unexpected(problem)
+        return None
 
     def _publish(self, record: ExportRecord) -> None:
-        """The finished export's archive, at its download key (protected if asked)."""
-        assert record.files is not None
-        body = write_zip(record.files, record.password)
-        self.urls.put(record.archive_key, body, "application/zip")
+        """The finished export's archive, at its download key."""
+        assert record.archive is not None
+        self.urls.put(record.archive_key, record.archive, "application/zip")
 
     def _export(self, export_id: str) -> ExportRecord:
         record: ExportRecord = self._record(self.exports, export_id, "export")
@@ -1224,10 +1273,14 @@ class LexModelsV2Backend(Backend):
         record = self._export(exportId)
         if record.job.status == "Deleting":
             raise ServiceError("ConflictException", f"The export {exportId} is being deleted.")
+        self._check_password(filePassword)
+        if record.job.status == "Completed":
+            problem = self._zip(record, filePassword)
+            if problem is not None:
+                raise self.invalid(problem)
+            self._publish(record)
         record.password = filePassword
         record.updated_at = clock.now()
-        if record.job.status == "Completed":
-            self._publish(record)
         return self._export_data(record, full=True)
 
     def delete_export(self, exportId: str) -> dict[str, Any]:
@@ -1237,6 +1290,14 @@ class LexModelsV2Backend(Backend):
 
 
 # -- small pure helpers ----------------------------------------------------------------------
+def _unexpected(problem: Exception) -> str:
+    """The failure reason of an export that met an exception nothing expected."""
+    return archive_json.reason(
+        f"importmock could not write the export ({type(problem).__name__}: {problem}); this "
+        "is a bug in importmock."
+    )
+
+
 def _name(resource: Any) -> str:
     return str(resource.name)
 

@@ -16,6 +16,7 @@ from importmock.engine.lifecycle import Job
 from importmock.engine.s3_objects import S3ReadError
 from importmock.services.lexv2 import archive
 from importmock.services.lexv2 import test_sets as test_set_file
+from importmock.services.lexv2.archive_json import reason
 from importmock.services.lexv2.models import (
     LOCALE_EDITED,
     Bot,
@@ -45,6 +46,15 @@ LOCALE_SPEC_SETTINGS = (
 )
 
 
+def unexpected(problem: Exception) -> str:
+    """The failure reason for an exception no reader expected: the job fails with it (the
+    call that started the job still answers), and the reason says it is importmock's bug."""
+    return reason(
+        f"importmock could not read the file ({type(problem).__name__}: {problem}); this is "
+        "a bug in importmock."
+    )
+
+
 class ImportPlan:
     """One import: what its file holds (read as it starts) and what it does at the end."""
 
@@ -72,8 +82,13 @@ class ImportPlan:
             self.reasons = ["No file was uploaded to the upload URL of this import."]
             return
         try:
-            files = read_zip(body, password)
-            reader = archive.Reader(files, clock.now())
+            # The reader owns the files: it drops each one's content once it has parsed it.
+            reader = archive.Reader(
+                read_zip(
+                    body, password, keep=archive.is_read, max_kept_file=archive.MAX_READ_FILE_BYTES
+                ),
+                clock.now(),
+            )
             if self.resource_type == "Bot":
                 self.bot, _ = reader.bot()
             elif self.resource_type == "BotLocale":
@@ -81,9 +96,13 @@ class ImportPlan:
             else:
                 self.vocabulary = reader.vocabulary_archive()
         except ArchiveError as problem:
-            self.reasons = [str(problem)]
+            self.reasons = [reason(str(problem))]
         except archive.ArchiveProblems as problems:
             self.reasons = problems.reasons
+        except Exception as problem:  # whatever it is, the import fails; the call answers
+            self.reasons = [unexpected(problem)]
+        if self.reasons:
+            self.bot = self.locale = self.vocabulary = None
 
     def read_test_set(self, read: Callable[..., Any]) -> None:
         location = self.spec["importInputLocation"]
@@ -91,7 +110,7 @@ class ImportPlan:
         try:
             found = read(url, (".csv",))
         except S3ReadError as problem:
-            self.reasons = [str(problem)]
+            self.reasons = [reason(str(problem))]
             return
         if not found:
             self.reasons = [f"No test set file was found at {url}."]
@@ -101,7 +120,10 @@ class ImportPlan:
                 test_set_file.count_turns(o.body, o.url, self.spec["modality"]) for o in found
             )
         except test_set_file.TestSetProblems as problems:
-            self.reasons = problems.reasons
+            self.reasons = [reason(text) for text in problems.reasons]
+            return
+        except Exception as problem:  # whatever it is, the import fails; the call answers
+            self.reasons = [unexpected(problem)]
             return
         self.test_set_files = {o.key.rsplit("/", 1)[-1]: o.body for o in found}
 
@@ -119,6 +141,8 @@ class ImportPlan:
                 )
             if existing is None and len(backend.bots) >= backend.quota("bots"):
                 return f"The account already has {backend.quota('bots')} bots, the quota."
+            if existing is not None:
+                return _busy(existing)
             return None
         if self.resource_type == "TestSet":
             if fail_on_conflict and any(
@@ -134,7 +158,7 @@ class ImportPlan:
             return f"Bot {self.bot_id} was deleted before the import completed."
         locale = bot.locales.get(self.locale_id or "")
         if self.resource_type == "CustomVocabulary":
-            if locale is None:
+            if locale is None or locale.status == "Deleting":
                 return f"Locale {self.locale_id} was deleted before the import completed."
             if fail_on_conflict and locale.vocabulary is not None:
                 return (
@@ -286,6 +310,26 @@ class ImportPlan:
         )
         self.backend.test_sets[test_set.test_set_id] = test_set
         return test_set.test_set_id
+
+
+def _busy(bot: Bot) -> str | None:
+    """Why an Overwrite cannot replace ``bot``'s DRAFT now, or None.
+
+    A bot being deleted would be gone with what the import wrote. An Overwrite replaces
+    every locale, and a replaced locale carries its status on: a locale still being
+    created, built or deleted would end that phase with the new locale's status (a deletion
+    ends in ``Deleted``, which is not a BotLocaleStatus). So, as for a locale import, the
+    import fails. A bot still being created is fine: it becomes Available.
+    """
+    if bot.status == "Deleting":
+        return f"Bot {bot.bot_id} ({bot.name}) was deleted before the import completed."
+    for locale in bot.locales.values():
+        if locale.job is not None and not locale.job.finished:
+            return (
+                f"Locale {locale.locale_id} of bot {bot.bot_id} is {locale.status}; the bot "
+                "can be overwritten once that has finished."
+            )
+    return None
 
 
 # -- merging an imported locale into what exists --------------------------------------------

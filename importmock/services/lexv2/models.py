@@ -255,6 +255,7 @@ class ExportRecord:
     bot_version: str | None = None
     locale_id: str | None = None
     files: dict[str, bytes] | None = None  # the archive's content, built as the export starts
+    archive: bytes | None = None  # the zip, written as the export completes
     updated_at: float | None = None  # UpdateExport changes it without moving the job
     sequence: int = field(default_factory=next_sequence)
 

@@ -73,6 +73,8 @@ def count_turns(body: bytes, where: str, modality: str = "Text") -> int:
             if turns > MAX_TURNS:
                 reasons.append(f"{where}: a test set may have at most {MAX_TURNS} turns.")
                 break
+            if len(reasons) >= MAX_REASONS:
+                break  # the file fails, and no more reasons are reported: stop reading
     except csv.Error as broken:
         reasons.append(f"{where}: the file cannot be read ({broken}).")
     if turns == 0 and not reasons:

@@ -12,15 +12,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from importmock.engine.text_files import nul_byte
+from importmock.services.lexv2 import archive_json
 from importmock.services.lexv2.models import VocabularyItem, new_id
 
 MAX_PHRASES = 500
-MAX_PHRASE_LENGTH = 100
+MAX_PHRASE_LENGTH = 100  # the model's Phrase, for phrase and displayAs alike
 DEFAULT_WEIGHT = 1
+MAX_WEIGHT = 3
+# ASCII digits only: str.isdigit() also takes "²" and "٣", which int() refuses.
+_WEIGHT = re.compile(r"[0-9]{1,9}")
 COLUMNS = ("phrase", "weight", "displayAs")
 
 
@@ -30,8 +35,13 @@ class VocabularyProblems(ValueError):
         self.reasons = reasons
 
 
-def read(body: bytes, json_form: bool = False) -> list[VocabularyItem]:
-    """The items of a vocabulary file, or VocabularyProblems listing what is wrong."""
+def read(
+    body: bytes, json_form: bool = False, budget: archive_json.ValueBudget | None = None
+) -> list[VocabularyItem]:
+    """The items of a vocabulary file, or VocabularyProblems listing what is wrong.
+
+    ``budget`` is the archive's budget of JSON values, charged by the JSON form.
+    """
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -39,7 +49,7 @@ def read(body: bytes, json_form: bool = False) -> list[VocabularyItem]:
     nul = nul_byte(body)
     if nul is not None:
         raise VocabularyProblems([f"the file is not UTF-8 text ({nul})."])
-    rows = _json_rows(text) if json_form else _tsv_rows(text)
+    rows = _json_rows(text, budget) if json_form else _tsv_rows(text)
     reasons: list[str] = []
     items: list[VocabularyItem] = []
     seen: set[str] = set()
@@ -58,12 +68,16 @@ def read(body: bytes, json_form: bool = False) -> list[VocabularyItem]:
         weight = _weight(row.get("weight"))
         if weight is None:
             reasons.append(
-                f"{where}: the weight {row.get('weight')!r} is not an integer from 0 to 3."
+                f"{where}: the weight {_shown(row.get('weight'))} is not an integer from 0 "
+                f"to {MAX_WEIGHT}."
             )
             continue
         display_as = row.get("displayAs")
         if display_as is not None and not isinstance(display_as, str):
             reasons.append(f"{where}: displayAs must be text.")
+            continue
+        if display_as is not None and len(display_as) > MAX_PHRASE_LENGTH:
+            reasons.append(f"{where}: displayAs is longer than {MAX_PHRASE_LENGTH} characters.")
             continue
         seen.add(phrase.lower())
         items.append(VocabularyItem(new_id(), phrase, weight, display_as or None))
@@ -86,12 +100,21 @@ def _weight(value: Any) -> int | None:
         return None
     if isinstance(value, str):
         value = value.strip()
-        if not value.isdigit():
+        if not _WEIGHT.fullmatch(value):
             return None
         value = int(value)
-    if isinstance(value, int) and 0 <= value <= 3:
+    if isinstance(value, int) and 0 <= value <= MAX_WEIGHT:
         return value
     return None
+
+
+def _shown(value: Any) -> str:
+    """A weight as a reason quotes it: text and numbers as written, containers by kind."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return repr(archive_json.quoted(value, 40)) if isinstance(value, str) else repr(value)
 
 
 def _tsv_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
@@ -132,13 +155,15 @@ def _tsv_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
     return rows
 
 
-def _json_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
+def _json_rows(
+    text: str, budget: archive_json.ValueBudget | None
+) -> list[tuple[str, dict[str, Any]]]:
     try:
-        data = json.loads(text)
-    except ValueError as broken:
-        raise VocabularyProblems([f"the file is not valid JSON ({broken})."]) from None
-    except RecursionError:
-        raise VocabularyProblems(["the JSON is nested too deeply."]) from None
+        data = archive_json.parse(text, budget)
+    except archive_json.OverBudget:
+        raise  # the archive's verdict, not this file's
+    except archive_json.JsonProblem as refused:
+        raise VocabularyProblems([str(refused)]) from None
     items = data.get("customVocabularyItems") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise VocabularyProblems(["the file has no customVocabularyItems list."])
@@ -159,4 +184,4 @@ def write_tsv(items: Iterable[VocabularyItem]) -> bytes:
 
 def to_json(items: Iterable[VocabularyItem]) -> bytes:
     body = [{k: v for k, v in item.data().items() if k != "itemId"} for item in items]
-    return json.dumps({"customVocabularyItems": body}, indent=2).encode("utf-8")
+    return json.dumps({"customVocabularyItems": body}, indent=2, allow_nan=False).encode("utf-8")

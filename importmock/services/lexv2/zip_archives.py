@@ -15,7 +15,7 @@ import struct
 import time
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 # The largest archive Lex's import documentation names (the custom vocabulary zip).
 MAX_ARCHIVE_BYTES = 300 * 1024 * 1024
@@ -134,54 +134,148 @@ def _write_protected(files: Mapping[str, bytes], password: bytes) -> bytes:
 
 
 _CHUNK = 1 << 20
+_DIRECTORY_RECORD = b"PK\x01\x02"  # the signature every central directory record starts with
+
+# The methods a Lex archive's entries use: deflate, as Lex writes them, and stored, which
+# zip tools choose for empty or incompressible files. zipfile bounds the output of these
+# two by the size asked for on every read; it inflates bzip2 and LZMA without a bound
+# (a 909-byte bzip2 entry declaring 100 bytes gives 1 GiB in one call), so those, and
+# every other method, are refused before anything is decompressed.
+READ_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+_METHOD_NAMES = {
+    9: "deflate64",
+    12: "bzip2",
+    14: "LZMA",
+    93: "Zstandard",
+    95: "xz",
+    98: "PPMd",
+}
+_AES = 99  # WinZip AES encryption stands in the method field
 
 
-def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pwd: bytes | None) -> bytes:
-    # Not archive.read(): it asks zlib for up to 2 GiB of output at once, whatever the
-    # entry declares, before truncating to the declared size.
-    chunks = []
+def _unread_method(info: zipfile.ZipInfo) -> str | None:
+    """Why an entry's compression method is refused, or None when it is read."""
+    method = info.compress_type
+    if method in READ_METHODS:
+        return None
+    if method == _AES:
+        return (
+            f"{info.filename} is encrypted with AES (method 99), which importmock does not "
+            "read; Lex archives use standard zip passwords."
+        )
+    name = _METHOD_NAMES.get(method, "an unknown method")
+    return (
+        f"{info.filename} is compressed with {name} (method {method}), which importmock "
+        "does not read; Lex archives use deflate (method 8)."
+    )
+
+
+class _TooManyEntries(Exception):
+    pass
+
+
+class _DirectoryGuard(io.BytesIO):
+    """The archive as zipfile reads it, refusing a central directory of too many records.
+
+    zipfile builds a ZipInfo (about 400 bytes) for every record of the directory it reads,
+    whatever the end record claims: a 52 MB directory of a million records cost 340 MB and
+    5 s before the entry count could be checked. Each record starts with a signature, so
+    counting signatures in what zipfile reads bounds what it would build, whichever end
+    record (plain or zip64) it chose.
+    """
+
+    guarding = True
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        if self.guarding and data.count(_DIRECTORY_RECORD) > MAX_ENTRIES:
+            raise _TooManyEntries
+        return data
+
+
+def _read_entry(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, pwd: bytes | None, keep: bool
+) -> bytes:
+    """The entry's content (b"" unless ``keep``), checked against its CRC either way.
+
+    Not archive.read(): it asks zlib for up to 2 GiB of output at once, whatever the entry
+    declares, before truncating to the declared size. Chunks are read instead, and reading
+    stops once the output passes the declared size, whatever zipfile would do.
+    """
+    kept = bytearray()
+    seen = 0
     with archive.open(info, pwd=pwd) as entry:
         while chunk := entry.read(_CHUNK):
-            chunks.append(chunk)
-    return b"".join(chunks)
+            seen += len(chunk)
+            if seen > info.file_size:
+                raise ArchiveError(
+                    f"{info.filename} is damaged: it expands past the {info.file_size} bytes "
+                    "its header declares."
+                )
+            if keep:
+                kept += chunk
+    return bytes(kept)
 
 
-def read_zip(body: bytes, password: str | None) -> dict[str, bytes]:
+def read_zip(
+    body: bytes,
+    password: str | None,
+    keep: Callable[[str], bool] = lambda name: True,
+    max_kept_file: int = MAX_EXPANDED_BYTES,
+) -> dict[str, bytes]:
     """Every file of the archive (directories skipped), or ArchiveError saying why not.
 
-    Sizes are checked against the limits from the archive's directory before anything is
-    expanded, and each entry is then read in bounded chunks, never past its declared size:
-    a zip bomb is refused without being expanded, and one whose directory lies about its
-    sizes costs at most one chunk before its CRC check fails.
+    Only the files ``keep`` names (at most ``max_kept_file`` bytes each) keep their
+    content; the others are read, so a damaged one or a wrong password still fails the
+    archive, and come back empty. Sizes, entry counts and compression methods are checked
+    from the archive's directory before anything is expanded, and each entry is then read
+    in bounded chunks, never past its declared size: a zip bomb is refused without being
+    expanded, and one whose directory lies about its sizes costs at most one chunk before
+    its CRC check fails.
     """
     if len(body) > MAX_ARCHIVE_BYTES:
         raise ArchiveError(
             f"The archive is {len(body)} bytes; the limit is {MAX_ARCHIVE_BYTES} bytes."
         )
+    too_many = ArchiveError(f"The archive has more than {MAX_ENTRIES} files.")
+    source = _DirectoryGuard(body)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(body))
+        archive = zipfile.ZipFile(source)
+    except _TooManyEntries:
+        raise too_many from None
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise ArchiveError("The uploaded file is not a valid .zip archive.") from None
+    source.guarding = False
     with archive:
         entries = [info for info in archive.infolist() if not info.is_dir()]
         if len(entries) > MAX_ENTRIES:
-            raise ArchiveError(f"The archive has more than {MAX_ENTRIES} files.")
+            raise too_many
         expanded = sum(info.file_size for info in entries)
         if expanded > MAX_EXPANDED_BYTES:
             raise ArchiveError(
                 f"The archive expands to {expanded} bytes; the limit is {MAX_EXPANDED_BYTES} bytes."
             )
+        for info in entries:
+            if keep(info.filename) and info.file_size > max_kept_file:
+                raise ArchiveError(
+                    f"{info.filename} expands to {info.file_size} bytes; a file importmock "
+                    f"reads from an archive may expand to at most {max_kept_file} bytes."
+                )
+            refused = _unread_method(info)
+            if refused is not None:
+                raise ArchiveError(refused)
         encrypted = any(info.flag_bits & 0x1 for info in entries)
         if encrypted and not password:
             raise ArchiveError(
                 "The archive is password protected; give its password in filePassword."
             )
+        pwd = password.encode("utf-8") if encrypted and password else None
         files: dict[str, bytes] = {}
         for info in entries:
             try:
-                files[info.filename] = _read_entry(
-                    archive, info, password.encode("utf-8") if encrypted and password else None
-                )
+                files[info.filename] = _read_entry(archive, info, pwd, keep(info.filename))
+            except ArchiveError:
+                raise
             except RuntimeError as problem:  # zipfile's "Bad password for file"
                 if "password" in str(problem).lower():
                     raise ArchiveError(

@@ -7,12 +7,13 @@ import datetime
 import time
 from typing import Any
 
+import botocore.session
 import pytest
 import time_machine
 from freezegun import freeze_time
 
 from tests.helpers import error_of
-from tests.services.lexv2.archives import bot_files, locale_archive_files, to_zip
+from tests.services.lexv2.archives import bot_files, locale_archive_files, to_zip, vocabulary_tsv
 from tests.services.lexv2.conftest import (
     bot_spec,
     create_bot,
@@ -20,6 +21,7 @@ from tests.services.lexv2.conftest import (
     import_bot,
     locale_spec,
     start,
+    vocabulary_spec,
 )
 
 NOON = datetime.datetime(2026, 5, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
@@ -389,3 +391,83 @@ def test_an_unfinished_import_cannot_be_deleted(m: Any, lex: Any) -> None:
     m.settle()
     with pytest.raises(lex.exceptions.ResourceNotFoundException):
         lex.describe_import(importId=import_id)
+
+
+# -- an Overwrite racing a deletion: every status reported is one the model's enum has ------
+BOT_LOCALE_STATUSES = set(
+    botocore.session.get_session()
+    .get_service_model("lexv2-models")
+    .shape_for("BotLocaleStatus")
+    .enum
+)
+
+
+def locale_statuses(lex: Any, bot_id: str) -> dict[str, str]:
+    summaries = lex.list_bot_locales(botId=bot_id, botVersion="DRAFT")["botLocaleSummaries"]
+    return {s["localeId"]: s["botLocaleStatus"] for s in summaries}
+
+
+@pytest.mark.importmock(progression="manual")
+def test_an_overwrite_import_fails_while_a_locale_of_the_bot_is_being_deleted(
+    m: Any, lex: Any
+) -> None:
+    """The issue: the Overwrite completed, its new en_US took over the old one's deletion,
+    and reported botLocaleStatus "Deleted", which is not in the model's enum."""
+    bot_id = import_bot(m, lex)
+    assert (
+        lex.delete_bot_locale(botId=bot_id, botVersion="DRAFT", localeId="en_US")["botLocaleStatus"]
+        == "Deleting"
+    )
+    import_id = start(lex, PIZZA, bot_spec("PizzaBot"), merge="Overwrite")["importId"]
+
+    m.advance(import_id)  # the import completes while the deletion is still running
+    done = describe(lex, import_id)
+    assert (done["importStatus"], done["failureReasons"]) == (
+        "Failed",
+        [
+            f"Locale en_US of bot {bot_id} is Deleting; the bot can be overwritten once that "
+            "has finished."
+        ],
+    )
+    assert locale_statuses(lex, bot_id) == {"en_GB": "NotBuilt", "en_US": "Deleting"}
+
+    m.settle()
+    assert locale_statuses(lex, bot_id) == {"en_GB": "NotBuilt"}
+    with pytest.raises(lex.exceptions.ResourceNotFoundException):
+        lex.describe_bot_locale(botId=bot_id, botVersion="DRAFT", localeId="en_US")
+
+    # Once the deletion has finished, the same Overwrite brings en_US back, NotBuilt.
+    again = start(lex, PIZZA, bot_spec("PizzaBot"), merge="Overwrite")["importId"]
+    m.settle()
+    assert describe(lex, again)["importStatus"] == "Completed"
+    assert locale_statuses(lex, bot_id) == {"en_GB": "NotBuilt", "en_US": "NotBuilt"}
+    assert set(locale_statuses(lex, bot_id).values()) <= BOT_LOCALE_STATUSES
+
+
+@pytest.mark.importmock(progression="manual")
+def test_an_overwrite_import_fails_while_its_bot_is_being_deleted(m: Any, lex: Any) -> None:
+    bot_id = import_bot(m, lex)
+    assert lex.delete_bot(botId=bot_id)["botStatus"] == "Deleting"
+    import_id = start(lex, PIZZA, bot_spec("PizzaBot"), merge="Overwrite")["importId"]
+    m.advance(import_id)
+    done = describe(lex, import_id)
+    assert (done["importStatus"], done["failureReasons"]) == (
+        "Failed",
+        [f"Bot {bot_id} (PizzaBot) was deleted before the import completed."],
+    )
+    m.settle()
+    assert bot_names(lex) == []
+
+
+@pytest.mark.importmock(progression="manual")
+def test_a_vocabulary_import_fails_while_its_locale_is_being_deleted(m: Any, lex: Any) -> None:
+    bot_id = import_bot(m, lex)
+    lex.delete_bot_locale(botId=bot_id, botVersion="DRAFT", localeId="en_US")
+    vocabulary = to_zip(vocabulary_tsv("margherita\t1\t"))
+    import_id = start(lex, vocabulary, vocabulary_spec(bot_id), merge="Overwrite")["importId"]
+    m.advance(import_id)
+    done = describe(lex, import_id)
+    assert (done["importStatus"], done["failureReasons"]) == (
+        "Failed",
+        ["Locale en_US was deleted before the import completed."],
+    )
