@@ -145,6 +145,8 @@ class _WireDecoder:
             except (binascii.Error, ValueError):
                 self.problems.append(f"'{path}' is a blob but is not base64")
                 return value
+        if kind in ("float", "double") and value in ("NaN", "Infinity", "-Infinity"):
+            return float(value)  # how restJson1 writes a non-finite double (protocol.py)
         return value
 
     def _structure(self, shape: StructureShape, value: Any, path: str) -> Any:

@@ -3,12 +3,21 @@
 Every target service (wisdom, qconnect, pinpoint, lexv2-models) speaks rest-json, so this
 is the one protocol implemented. The plan for each operation is computed once from its
 shapes; the per-call work is a few dict operations.
+
+Bodies are read as strict JSON (RFC 8259), as Smithy's restJson1 servers read them: the
+non-standard tokens ``NaN``, ``Infinity`` and ``-Infinity``, numbers too large for a double,
+unpaired UTF-16 surrogates, timestamps no clock can hold and blobs that are not base64 are
+all ``SerializationException``, so no backend ever holds a value it cannot write back.
+Responses are strict JSON too (see :func:`_dumps`).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from email.utils import formatdate
@@ -46,12 +55,19 @@ def _from_text(shape: Shape) -> Converter:
     if kind in ("integer", "long"):
         return keep_if_invalid(int)
     if kind in ("float", "double"):
-        return keep_if_invalid(float)
+        return keep_if_invalid(_finite_float)
     if kind == "boolean":
         return lambda text: {"true": True, "false": False}.get(text, text)
     if kind == "timestamp":
-        return keep_if_invalid(parse_timestamp)
+        return _decode_timestamp
     return lambda text: text
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)  # also reads "nan" and "inf", which no double member may carry
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
 
 
 def _converter(
@@ -126,29 +142,125 @@ def _ignored_dropped(shape: Shape, value: Any) -> Any:
     return value
 
 
+_NESTED_TOO_DEEPLY = "The request body is JSON nested too deeply."
+#: How deep (objects and arrays) a body may nest when its operation's input shape is
+#: recursive. Parsing, validation and the rest-json walks follow the value there, a
+#: Python frame per level, so the bound keeps them far inside the interpreter's
+#: recursion limit whatever the caller's own stack. Elsewhere the shape's own depth
+#: bounds those walks and only the parser's limit applies.
+MAX_RECURSIVE_NESTING = 256
+# A JSON escape or a raw (CESU-8) encoding of a UTF-16 surrogate: the cheap test that
+# tells whether a decoded body needs searching for unpaired ones.
+_SURROGATE_IN_BODY = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _refuse_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not a JSON value")
+
+
+def _finite_json_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"the number {text} is too large for a double")
+    return number
+
+
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
-        decoded = json.loads(body)
+        decoded = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_json_float)
     except ValueError as exc:
         raise SerializationError(f"The request body is not valid JSON: {exc}") from exc
     except RecursionError:
-        raise SerializationError("The request body is JSON nested too deeply.") from None
+        raise SerializationError(_NESTED_TOO_DEEPLY) from None
     if not isinstance(decoded, dict):
         raise SerializationError("The request body must be a JSON object.")
+    if _SURROGATE_IN_BODY.search(body):
+        _refuse_unpaired_surrogates(decoded)
     return decoded
 
 
+def _children(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [*value.keys(), *value.values()]
+    return value if isinstance(value, list) else []
+
+
+def _refuse_unpaired_surrogates(decoded: dict[str, Any]) -> None:
+    """A string holding half a surrogate pair is not text: it has no UTF-8 form, so it
+    could be neither stored, written to a file nor sent back."""
+    pending: list[Any] = [decoded]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            found = _SURROGATE.search(value)
+            if found is not None:
+                raise SerializationError(
+                    "The request body is not valid JSON: it holds an unpaired UTF-16 "
+                    f"surrogate (\\u{ord(found.group()):04x}), which is not a character."
+                )
+        else:
+            pending.extend(_children(value))
+
+
+def _nesting_depth(decoded: Any) -> int:
+    deepest = 0
+    pending = [(decoded, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, depth)
+            items = value.values() if isinstance(value, dict) else value
+            pending.extend((item, depth + 1) for item in items)
+    return deepest
+
+
+def _is_recursive(shape: Shape) -> bool:
+    """Whether ``shape`` contains itself somewhere, so that a value may nest without end."""
+    acyclic: set[str] = set()  # shapes explored whole without meeting one of their parents
+
+    def visit(node: Shape, parents: frozenset[str]) -> bool:
+        if node.name in parents:
+            return True
+        if node.name in acyclic:
+            return False
+        if node.type_name == "structure":
+            inner = list(node.members.values())  # type: ignore[attr-defined]
+        elif node.type_name == "list":
+            inner = [node.member]  # type: ignore[attr-defined]
+        elif node.type_name == "map":
+            inner = [node.value]  # type: ignore[attr-defined]
+        else:
+            inner = []
+        if any(visit(child, parents | {node.name}) for child in inner):
+            return True
+        acyclic.add(node.name)
+        return False
+
+    return visit(shape, frozenset())
+
+
 def _decode_timestamp(value: Any) -> Any:
-    if isinstance(value, bool):
+    """A timestamp as the member's value: epoch seconds, or text (query strings, headers,
+    and Pinpoint's iso8601 members); one no clock can hold is a SerializationException."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return value  # validation reports the type
-    if isinstance(value, (int, float)):
+    try:
+        if isinstance(value, str):
+            return parse_timestamp(value)
         return _epoch_to_datetime(value)
-    if isinstance(value, str):
-        try:
-            return parse_timestamp(value)  # iso8601 members (Pinpoint's) arrive as text
-        except (TypeError, ValueError):
-            return value
-    return value
+    # parse_timestamp and fromtimestamp fail in all these ways on out-of-range values.
+    except (TypeError, ValueError, OverflowError, OSError, RuntimeError):
+        raise SerializationError(f"{value!r} is not a valid timestamp.") from None
+
+
+def _decode_blob(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # validation reports the type
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise SerializationError("A blob member of the request body is not base64.") from None
 
 
 def _decode_json_leaf(shape: Shape) -> Converter | None:
@@ -156,7 +268,7 @@ def _decode_json_leaf(shape: Shape) -> Converter | None:
     if shape.type_name == "timestamp":
         return _decode_timestamp
     if shape.type_name == "blob":
-        return lambda v: base64.b64decode(v) if isinstance(v, str) else v
+        return _decode_blob
     return None
 
 
@@ -177,9 +289,11 @@ class InputPlan:
         self.body: Converter | None = None
         self.body_members: frozenset[str] = frozenset()
         self.has_body = False
+        self.recursive = False
         if shape is None:
             return
         self.shape: Shape = shape
+        self.recursive = _is_recursive(shape)
         payload = shape.serialization.get("payload")
         for name, member in shape.members.items():
             where = member.serialization.get("location")
@@ -209,20 +323,26 @@ class InputPlan:
         elif self.payload is not None and self.payload[1].type_name == "structure":
             self.body = _converter(self.payload[1], _decode_json_leaf)
 
+    def _json(self, body: bytes) -> dict[str, Any]:
+        decoded = _json_object(body)
+        if self.recursive and _nesting_depth(decoded) > MAX_RECURSIVE_NESTING:
+            raise SerializationError(_NESTED_TOO_DEEPLY)
+        return decoded
+
     def parse(
         self, labels: Mapping[str, str], query: str, headers: Mapping[str, Any], body: bytes
     ) -> dict[str, Any]:
         """The operation's input members, decoded from the wire."""
         params: dict[str, Any] = {}
         if self.has_body and body:
-            decoded = _ignored_dropped(self.shape, _json_object(body))
+            decoded = _ignored_dropped(self.shape, self._json(body))
             for name in set(decoded) - self.body_members:
                 del decoded[name]  # an input member that travels elsewhere, sent in the body
             params = self.body(decoded) if self.body is not None else decoded
         elif self.payload is not None and body:
             name, member = self.payload
             if member.type_name == "structure":
-                decoded = _ignored_dropped(member, _json_object(body))
+                decoded = _ignored_dropped(member, self._json(body))
                 params[name] = self.body(decoded) if self.body is not None else decoded
             elif member.type_name == "string":
                 params[name] = body.decode("utf-8", "replace")
@@ -276,6 +396,30 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode("ascii")
     raise TypeError(f"{type(value).__name__} is not serialisable: {value!r}")
+
+
+def _dumps(value: Any) -> bytes:
+    """Strict JSON: never the bare ``NaN``/``Infinity`` tokens, which are not JSON.
+
+    Every way a non-finite number could reach a backend is refused, so none should hold
+    one; if one does, it is written as restJson1 writes non-finite doubles, the strings
+    ``"NaN"``, ``"Infinity"`` and ``"-Infinity"``, rather than failing the call.
+    """
+    try:
+        return json.dumps(value, default=_json_default, allow_nan=False).encode()
+    except ValueError:  # a non-finite float (a circular value fails again, below)
+        text = _non_finite_as_text(value)
+        return json.dumps(text, default=_json_default, allow_nan=False).encode()
+
+
+def _non_finite_as_text(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {key: _non_finite_as_text(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_non_finite_as_text(item) for item in value]
+    return value
 
 
 def _encode_timestamp_leaf(default_format: str) -> Callable[[Shape], Converter | None]:
@@ -342,14 +486,14 @@ class OutputPlan:
             if value is None:
                 return status, headers, b""
             if member.type_name == "structure":
-                return status, headers, json.dumps(value, default=_json_default).encode()
+                return status, headers, _dumps(value)
             if isinstance(value, str):
                 return status, headers, value.encode()
             headers["Content-Type"] = "application/octet-stream"
             return status, headers, bytes(value)
         if status == 204 and not out:
             return status, headers, b""
-        return status, headers, json.dumps(out, default=_json_default).encode()
+        return status, headers, _dumps(out)
 
 
 def error_code(shape: Shape) -> str:
@@ -396,4 +540,4 @@ def serialize_error(
         "x-amzn-ErrorType": code,
         "x-amzn-RequestId": request_id,
     }
-    return status or 400, headers, json.dumps(body).encode()
+    return status or 400, headers, _dumps(body)

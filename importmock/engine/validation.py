@@ -44,6 +44,14 @@ Java regexes; the few that Python's ``re`` rejects are translated where the tran
 is mechanical and otherwise skipped (leniency beats rejecting valid input; importmock
 behaves the same on every machine rather than depending on whether ``regex`` is there).
 
+Pattern work is bounded.  A backtracking search can cost the square of the value's length
+or worse (lexv2's ``S3ObjectPath`` and qconnect's ``WhatsAppBusinessAccountId`` do under
+unanchored search), so a pattern never runs on a value longer than its shape's ``max``
+(the value is reported for its length alone), nor, where the shape declares no ``max``,
+on one longer than ``PATTERN_LENGTH_LIMIT`` (the value is reported as failing the pattern
+without running it).  ``tests/robustness/test_model_patterns.py`` times every pattern of
+the mocked models against adversarial values at those lengths.
+
 Performance: this runs on every intercepted call, so each shape is compiled once into
 closures; a small valid input costs a few microseconds.  Nested nodes compile lazily on
 first use, which also makes recursive shapes safe.
@@ -61,7 +69,7 @@ from typing import Any, Optional
 
 from botocore.model import Shape, StructureShape
 
-__all__ = ["InputValidator", "validation_message", "validator_for"]
+__all__ = ["PATTERN_LENGTH_LIMIT", "InputValidator", "validation_message", "validator_for"]
 
 # Appends the violations of one non-null value at one path to the output list.
 Checker = Callable[[Any, str, "list[str]"], None]
@@ -83,6 +91,12 @@ _SCALAR_TYPES = frozenset(
 )
 _NO_MIN = -sys.maxsize - 1
 _NO_MAX = sys.maxsize
+
+#: The longest value a pattern runs on when its shape declares no ``max``.  Every such shape
+#: in the mocked models names an id, an ARN, a URL or a media type, and 2048 is the longest
+#: ``max`` their ARN shapes declare; at this length the costliest of those patterns
+#: (lexv2's ``DomainEndpoint``) takes about 50 ms, where a megabyte would take hours.
+PATTERN_LENGTH_LIMIT = 2048
 
 
 # --------------------------------------------------------------------------- patterns
@@ -544,6 +558,8 @@ def _compile_scalar(shape: Shape, sensitive: bool) -> _Node:
     )
     min_len = lo if length_kind and lo is not None else _NO_MIN
     max_len = hi if length_kind and hi is not None else _NO_MAX
+    # A value over max_len never reaches the pattern; without a max, this bounds its work.
+    pattern_limit = _NO_MAX if hi is not None else PATTERN_LENGTH_LIMIT
 
     failures: Failures
     if is_string:
@@ -561,12 +577,17 @@ def _compile_scalar(shape: Shape, sensitive: bool) -> _Node:
             if n < min_len:
                 failed += (min_len_tail,)
             elif n > max_len:
-                failed += (max_len_tail,)
+                # AWS would list the pattern too, when it fails; running it on an over-long
+                # value is what costs hours, so the length alone is reported.
+                return failed + (max_len_tail,)
             if pattern is not None:
-                if search is None:
-                    search = _pattern_search(pattern)  # compiled once, on first use
-                if not search(value):
-                    failed += (pattern_tail,)
+                if n > pattern_limit:
+                    failed += (pattern_tail,)  # no shape of this kind holds such a value
+                else:
+                    if search is None:
+                        search = _pattern_search(pattern)  # compiled once, on first use
+                    if not search(value):
+                        failed += (pattern_tail,)
             return failed
 
         failures = string_failures
@@ -630,7 +651,12 @@ class InputValidator:
     def violations(self, params: dict[str, Any]) -> list[str]:
         """Every violation in ``params``, one AWS-worded string each, in member order."""
         out: list[str] = []
-        self._check(params if params is not None else {}, "", out)
+        try:
+            self._check(params if params is not None else {}, "", out)
+        except RecursionError:
+            # A value nested hundreds deep in a recursive shape (request bodies that deep
+            # are refused before validation; a file a backend validates may not be).
+            out.append("The input is nested too deeply to be validated.")
         return out
 
 

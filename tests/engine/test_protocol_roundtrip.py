@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from botocore.config import Config
@@ -57,9 +57,19 @@ class StandInPinpoint(Backend):
 
 class StandInLex(Backend):
     clients = ("lexv2-models",)
+    #: What DescribeBotLocale answers for its double member (set by a test).
+    threshold: ClassVar[float] = 0.4
 
     def create_upload_url(self) -> dict[str, Any]:
         return {"importId": "ABCDEFGHIJ", "uploadUrl": "https://example.invalid/upload"}
+
+    def describe_bot_locale(self, botId: str, botVersion: str, localeId: str) -> dict[str, Any]:
+        return {
+            "botId": botId,
+            "botVersion": botVersion,
+            "localeId": localeId,
+            "nluIntentConfidenceThreshold": self.threshold,
+        }
 
 
 @pytest.fixture
@@ -155,3 +165,38 @@ def test_a_missing_or_extra_trailing_slash_still_routes() -> None:
             ("DescribeImport", 404),
             ("GetApps", 200),
         ]
+
+
+@pytest.mark.parametrize(
+    ("held", "written", "check_responses"),
+    [
+        (float("nan"), "NaN", True),
+        # Out of the member's 0-1 range too, which the response check would report.
+        (float("inf"), "Infinity", False),
+        (float("-inf"), "-Infinity", False),
+    ],
+)
+def test_a_non_finite_double_is_written_as_restjson_writes_it(
+    stand_ins: None,
+    monkeypatch: pytest.MonkeyPatch,
+    held: float,
+    written: str,
+    check_responses: bool,
+) -> None:
+    """No path lets a backend hold one (bodies refuse them); if one did, the answer is
+    still JSON: restJson1's string form, which SDKs read back as the double, not the bare
+    token no JSON parser but Python's reads."""
+    monkeypatch.setattr(StandInLex, "threshold", held)
+    with mock_imports(check_responses=check_responses):
+        lex = make_client("lexv2-models")
+        bodies: list[bytes] = []
+        lex.meta.events.register(
+            "after-call",
+            lambda http_response, **_: bodies.append(http_response.content),
+        )
+        described = lex.describe_bot_locale(
+            botId="ABCDEFGHIJ", botVersion="DRAFT", localeId="en_US"
+        )
+        assert f'"nluIntentConfidenceThreshold": "{written}"'.encode() in bodies[0]
+        # botocore reads restJson1's strings back as the double they stand for.
+        assert str(described["nluIntentConfidenceThreshold"]) == str(held)

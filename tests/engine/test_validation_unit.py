@@ -14,7 +14,12 @@ import botocore.session
 import pytest
 from botocore.model import ServiceModel, ShapeResolver, StructureShape
 
-from importmock.engine.validation import InputValidator, validation_message, validator_for
+from importmock.engine.validation import (
+    PATTERN_LENGTH_LIMIT,
+    InputValidator,
+    validation_message,
+    validator_for,
+)
 
 UUID = "1c2d3e4f-aaaa-bbbb-cccc-0123456789ab"
 OTHER_UUID = "0a1b2c3d-0000-1111-2222-333344445555"
@@ -649,6 +654,58 @@ def test_all_constraints_of_one_value_are_reported() -> None:
         "Member must have length greater than or equal to 3",
         "Value 'ab' at 'code' failed to satisfy constraint: "
         "Member must satisfy regular expression pattern: ^[A-Z]+$",
+    ]
+
+
+def test_an_over_long_value_is_reported_for_its_length_and_never_pattern_checked() -> None:
+    """AWS lists the pattern too; running it on an over-long value is what could take hours
+    (a quadratic pattern on a megabyte), so only the length is reported."""
+    shape = synthetic(
+        {
+            "Input": {"type": "structure", "members": {"code": {"shape": "Code"}}},
+            "Code": {"type": "string", "min": 3, "max": 4, "pattern": "^[A-Z]+$"},
+        }
+    )
+    validator = InputValidator(shape)
+    assert validator.violations({"code": "abcde"}) == [
+        "Value 'abcde' at 'code' failed to satisfy constraint: "
+        "Member must have length less than or equal to 4",
+    ]
+    assert validator.violations({"code": "abcd"}) == [
+        "Value 'abcd' at 'code' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: ^[A-Z]+$",
+    ]
+
+
+def test_a_pattern_without_max_runs_on_values_up_to_the_limit() -> None:
+    shape = synthetic(
+        {
+            "Input": {"type": "structure", "members": {"url": {"shape": "Url"}}},
+            "Url": {"type": "string", "pattern": "https?://"},
+        }
+    )
+    validator = InputValidator(shape)
+    at_limit = "https://" + "a" * (PATTERN_LENGTH_LIMIT - 8)
+    assert validator.violations({"url": at_limit}) == []
+    # Longer, the pattern fails unrun: no shape of this kind holds such a value.
+    assert validator.violations({"url": at_limit + "a"}) == [
+        f"Value '{at_limit}a' at 'url' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: https?://"
+    ]
+
+
+def test_a_value_too_deep_to_walk_is_one_violation_not_a_crash() -> None:
+    shape = synthetic(
+        {
+            "Input": {"type": "structure", "members": {"node": {"shape": "Node"}}},
+            "Node": {"type": "structure", "members": {"next": {"shape": "Node"}}},
+        }
+    )
+    deep: dict[str, Any] = {}
+    for _ in range(5000):
+        deep = {"next": deep}
+    assert InputValidator(shape).violations({"node": deep}) == [
+        "The input is nested too deeply to be validated."
     ]
 
 

@@ -8,9 +8,11 @@ reported per row by the backend, which checks rows against the CreateQuickRespon
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,11 @@ from importmock.engine.text_files import nul_byte
 
 MAX_ROWS_PER_FILE = 100
 LIST_SEPARATOR = ";"
+_CHUNK = 1 << 20  # bytes decoded at a time when checking that the file is UTF-8
+#: More commas than any quick response's row can hold: its cells' longest values (content
+#: 4,000 characters, name 100, description 255...) hold under 5,000 even if all commas.
+#: The csv module makes a list of a row's cells, 8 bytes or more for each 1-byte comma.
+MAX_COMMAS_PER_ROW = 10_000
 
 FIELDS = (
     "name",
@@ -66,23 +73,71 @@ class QuickResponseFile:
 
 
 def read(data: bytes) -> QuickResponseFile:
-    """Parse the file, or raise :class:`FileProblem` for a file that cannot be imported."""
-    if not data.strip():
+    """Parse the file, or raise :class:`FileProblem` for a file that cannot be imported.
+
+    The bytes are checked whole (UTF-8, NUL), a chunk at a time; the CSV is then read one
+    row at a time and reading stops at the first row past the limit, so neither memory nor
+    time grows with what lies beyond it.
+    """
+    if not data or data.isspace():
         raise FileProblem("The file is empty.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileProblem(
-            f"The file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})."
-        ) from None
+    bad = _first_non_utf8(data)
+    if bad is not None:
+        raise FileProblem(f"The file is not UTF-8 text (byte 0x{data[bad]:02x} at offset {bad}).")
     nul = nul_byte(data)
     if nul is not None:
         raise FileProblem(f"The file is not UTF-8 text ({nul}).")
+    lines = _Lines(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
     try:
-        lines = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        return _read_rows(lines, csv.reader(lines, strict=True))
     except csv.Error as exc:
         raise FileProblem(f"The file is not valid CSV: {exc}.") from None
-    header = lines[0] if lines else []
+
+
+class _Lines:
+    """The file's lines as the csv reader pulls them, counting the commas of the row being
+    read: a row of millions of empty cells fails before the csv module lists them."""
+
+    def __init__(self, text: Iterator[str]) -> None:
+        self._text = text
+        self.row = 1
+        self._commas = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._text)
+        self._commas += line.count(",")
+        if self._commas > MAX_COMMAS_PER_ROW:
+            raise FileProblem(
+                f"Row {self.row} holds more than {MAX_COMMAS_PER_ROW:,} commas; no quick "
+                "response has that many cells."
+            )
+        return line
+
+    def next_row(self) -> None:
+        self.row += 1
+        self._commas = 0
+
+
+def _first_non_utf8(data: bytes) -> int | None:
+    """The offset of the first byte that is not UTF-8, decoding a chunk at a time (a
+    decoded copy of the whole file would be as large as the file, or four times)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(0, len(view), _CHUNK):
+        pending = len(decoder.getstate()[0])  # bytes of a character cut by the last chunk
+        try:
+            decoder.decode(view[start : start + _CHUNK], final=start + _CHUNK >= len(view))
+        except UnicodeDecodeError as exc:
+            return start - pending + exc.start
+    return None
+
+
+def _read_rows(lines: _Lines, reader: Iterator[list[str]]) -> QuickResponseFile:
+    header = next(reader, [])
+    lines.next_row()
     columns: list[str | None] = []
     for position, title in enumerate(header, start=1):
         if not title.strip():
@@ -101,10 +156,16 @@ def read(data: bytes) -> QuickResponseFile:
     missing = [name for name in ("name", "content") if name not in columns]
     if missing:
         raise FileProblem(f"The header has no '{missing[0]}' column.")
-    rows = []
-    for line, cells in enumerate(lines[1:], start=2):
+    rows: list[Row] = []
+    for line, cells in enumerate(reader, start=2):
+        lines.next_row()
         if not any(cell.strip() for cell in cells):
             continue  # blank lines (a trailing newline, say) are not quick responses
+        if len(rows) == MAX_ROWS_PER_FILE:
+            raise FileProblem(
+                f"The file holds more than {MAX_ROWS_PER_FILE} quick responses; one import "
+                f"takes at most {MAX_ROWS_PER_FILE}."
+            )
         row = Row(line, cells)
         for name, cell in zip(columns, cells):
             if name is not None and cell.strip():
@@ -116,11 +177,6 @@ def read(data: bytes) -> QuickResponseFile:
         rows.append(row)
     if not rows:
         raise FileProblem("The file has a header but no quick responses.")
-    if len(rows) > MAX_ROWS_PER_FILE:
-        raise FileProblem(
-            f"The file holds {len(rows)} quick responses; one import takes at most "
-            f"{MAX_ROWS_PER_FILE}."
-        )
     return QuickResponseFile(header, rows)
 
 

@@ -48,12 +48,24 @@ def _field_values(qr: QuickResponse, name: str) -> list[str]:
         "channels": qr.channels,
         "language": qr.language,
         "isActive": None if qr.is_active is None else str(qr.is_active).lower(),
-        "createdTime": qr.created,
-        "lastModifiedTime": qr.modified,
     }[name]
     if value is None:
         return []
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _sort_value(qr: QuickResponse, name: str) -> Any:
+    """The value ``orderOnField`` sorts on, in its own type: timestamps as instants and
+    booleans as booleans (their text would put 2001 after 2020), text ignoring case.
+    None when the response lacks the field."""
+    if name == "createdTime":
+        return qr.created
+    if name == "lastModifiedTime":
+        return qr.modified
+    if name == "isActive":
+        return qr.is_active
+    values = _field_values(qr, name)
+    return values[0].lower() if values else None
 
 
 def _query_score(qr: QuickResponse, queries: list[dict[str, Any]]) -> int:
@@ -109,10 +121,10 @@ def run(responses: list[QuickResponse], expression: dict[str, Any]) -> list[Quic
     if order is not None:
         # Responses without the field come last in either direction.
         field = order["name"]
-        present = [pair for pair in scored if _field_values(pair[1], field)]
-        absent = [pair for pair in scored if not _field_values(pair[1], field)]
+        present = [pair for pair in scored if _sort_value(pair[1], field) is not None]
+        absent = [pair for pair in scored if _sort_value(pair[1], field) is None]
         present.sort(
-            key=lambda pair: (_field_values(pair[1], field)[0].lower(), pair[1].sequence),
+            key=lambda pair: (_sort_value(pair[1], field), pair[1].sequence),
             reverse=order.get("order", "ASC") == "DESC",
         )
         scored = present + sorted(absent, key=lambda pair: pair[1].sequence)

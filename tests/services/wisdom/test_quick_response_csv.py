@@ -208,9 +208,51 @@ def test_101_rows_fail_the_job(client: Any, kb_id: str) -> None:
     assert job["status"] == "FAILED"
     assert download_report(job) == [
         ["error"],
-        ["The file holds 101 quick responses; one import takes at most 100."],
+        ["The file holds more than 100 quick responses; one import takes at most 100."],
     ]
     assert client.list_quick_responses(knowledgeBaseId=kb_id)["quickResponseSummaries"] == []
+
+
+def test_reading_stops_at_row_101(client: Any, kb_id: str) -> None:
+    """The verdict is known at row 101: what follows, even a quote never closed, is not
+    read. Blank lines do not count as rows."""
+    lines = [f"response-{i:03},c\r\n" for i in range(101)]
+    broken = 'after,"a quote never closed\r\n'
+    body = "name,content\r\n" + "".join(lines[:50]) + "\r\n\r\n" + "".join(lines[50:])
+    job = import_and_get(client, kb_id, body + broken)
+    assert download_report(job) == [
+        ["error"],
+        ["The file holds more than 100 quick responses; one import takes at most 100."],
+    ]
+    # With one row fewer, the broken quote is read, and fails the file.
+    job = import_and_get(client, kb_id, body.replace(lines[100], "") + broken)
+    assert download_report(job) == [
+        ["error"],
+        ["The file is not valid CSV: unexpected end of data."],
+    ]
+
+
+def test_a_row_of_more_than_10000_commas_fails_before_its_cells_are_listed(
+    client: Any, kb_id: str
+) -> None:
+    """No row that could import holds 10,000 commas (its cells' longest values hold under
+    5,000); millions of empty cells cost the csv module 8 bytes or more per 1-byte comma."""
+    wide = "name,content\r\nwide,x" + "," * 9_999 + "\r\n"
+    job = import_and_get(client, kb_id, wide)
+    assert job["status"] == "COMPLETE"
+    report = download_report(job)
+    assert report[1][-1] == "The row has 10001 cells but the header has 2 fields."
+    for body, row in [
+        ("name,content\r\nwide,x" + "," * 10_000 + "\r\n", 2),
+        # Commas count per row, whichever lines of a quoted value hold them.
+        ('name,content\r\na,"' + ("," * 5_000 + "\r\n") * 3 + '"\r\n', 2),
+        ("name,content" + "," * 10_001 + "\r\nwide,x\r\n", 1),
+    ]:
+        job = import_and_get(client, kb_id, body)
+        assert download_report(job) == [
+            ["error"],
+            [f"Row {row} holds more than 10,000 commas; no quick response has that many cells."],
+        ]
 
 
 # -- files that fail as a whole ----------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+import time_machine
 
 from .conftest import csv_text, error_of, import_and_get
 
@@ -279,3 +281,88 @@ def test_responses_without_the_order_field_come_last_in_both_directions(
     # "Hold" has no shortcut key: it ends the list whichever way the others are sorted.
     found = _search(searchable, {"orderOnField": {"name": "shortcutKey", "order": order}})
     assert found == expected
+
+
+# -- ordering on timestamps and booleans ------------------------------------------------------
+
+
+def _created_at(client: Any, kb_id: str, name: str, year: int, **extra: Any) -> str:
+    with time_machine.travel(datetime(year, 6, 1, tzinfo=timezone.utc), tick=False):
+        created = client.create_quick_response(
+            knowledgeBaseId=kb_id, name=name, content={"content": name}, **extra
+        )
+    return str(created["quickResponse"]["quickResponseId"])
+
+
+def _ordered(client: Any, kb_id: str, field: str, order: str) -> list[str]:
+    expression = {"orderOnField": {"name": field, "order": order}}
+    response = client.search_quick_responses(knowledgeBaseId=kb_id, searchExpression=expression)
+    return [result["name"] for result in response["results"]]
+
+
+def test_order_on_timestamps_and_booleans_compares_values_not_text(client: Any, kb_id: str) -> None:
+    """As text, 2020's epoch seconds (1590...) sort before 1999's (928...) and 2001's (991...)."""
+    _created_at(client, kb_id, "from-2020", 2020)
+    _created_at(client, kb_id, "from-1999", 1999, isActive=False)
+    from_2001 = _created_at(client, kb_id, "from-2001", 2001)
+    assert _ordered(client, kb_id, "createdTime", "ASC") == ["from-1999", "from-2001", "from-2020"]
+    assert _ordered(client, kb_id, "createdTime", "DESC") == ["from-2020", "from-2001", "from-1999"]
+    with time_machine.travel(datetime(2030, 1, 1, tzinfo=timezone.utc), tick=False):
+        client.update_quick_response(
+            knowledgeBaseId=kb_id, quickResponseId=from_2001, description="edited in 2030"
+        )
+    assert _ordered(client, kb_id, "lastModifiedTime", "ASC") == [
+        "from-1999",
+        "from-2020",
+        "from-2001",
+    ]
+    # Booleans order false before true; equal values keep creation order.
+    assert _ordered(client, kb_id, "isActive", "ASC") == ["from-1999", "from-2020", "from-2001"]
+
+
+# -- next tokens fit the model, whatever the search ---------------------------------------------
+
+
+def test_the_longest_valid_search_pages_with_a_token_the_model_allows(
+    client: Any, kb_id: str
+) -> None:
+    """A token carried the whole search expression: the longest one the model allows (four
+    queries and ten filters of five values each, at their maximum lengths) gave a token of
+    about 160,000 characters, where nextToken allows 4096, so page 2 could not be asked for."""
+    text = "x" * 1024
+    for name in ("first", "second", "third"):
+        client.create_quick_response(knowledgeBaseId=kb_id, name=name, content={"content": text})
+    queries = [
+        {
+            "name": "content",
+            "values": [text[: 1024 - i] + "y" * i for i in range(5)],
+            "operator": "CONTAINS",
+            "priority": "HIGH",
+        }
+    ] * 4
+    absent = ("description", "shortcutKey", "channels", "language")
+    filters = [
+        {
+            "name": absent[i % len(absent)],
+            "values": [str(v) * 2048 for v in range(5)],
+            "operator": "PREFIX",
+            "includeNoExistence": True,
+        }
+        for i in range(10)
+    ]
+    expression = {"queries": queries, "filters": filters, "orderOnField": {"name": "name"}}
+    paginator = client.get_paginator("search_quick_responses")
+    pages = list(
+        paginator.paginate(
+            knowledgeBaseId=kb_id,
+            searchExpression=expression,
+            PaginationConfig={"PageSize": 1},
+        )
+    )
+    assert [[r["name"] for r in page["results"]] for page in pages] == [
+        ["first"],
+        ["second"],
+        ["third"],
+    ]
+    tokens = [page["nextToken"] for page in pages[:-1]]
+    assert all(0 < len(token) <= 1024 for token in tokens), [len(t) for t in tokens]
