@@ -14,6 +14,7 @@ from importmock.engine.errors import (
     UnknownErrorCodeError,
     UnsupportedAiobotocoreError,
 )
+from importmock.engine.http_clients import responses_passthrough
 from importmock.engine.lifecycle import JobInfo
 from importmock.engine.session import Call, MockSession
 from importmock.mock import ImportMock, current, mock_imports
@@ -35,5 +36,6 @@ __all__ = [
     "UnsupportedAiobotocoreError",
     "current",
     "mock_imports",
+    "responses_passthrough",
 ]
 __version__ = "0.1.0"

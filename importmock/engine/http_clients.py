@@ -7,15 +7,23 @@ active session minted (:data:`~importmock.engine.presigned.URL_PATTERN`) are cla
 everything else goes on to whatever served it before (the network, a local server, moto's
 own mock):
 
-- ``requests``: a ``responses`` mock whose every other URL passes through to the adapter
-  that was there before; moto's mock, when it starts after ours, is taught to hand our URLs
-  back (:func:`teach_moto`), so they work in either nesting order;
-- ``urllib3``: ``HTTPConnectionPool.urlopen`` (Lambda handlers use urllib3 directly);
+- ``urllib3``: ``HTTPConnectionPool.urlopen``, which every ``requests`` call reaches
+  through its adapter, and Lambda handlers use directly. ``requests`` itself is not
+  patched: a ``responses`` mock (moto's, or the user's) sits above it, so importmock never
+  takes part in the order ``HTTPAdapter.send`` is patched and restored in. moto's mock is
+  taught to pass our URLs down (:func:`teach_moto`); a user's is told to with
+  :func:`responses_passthrough`;
 - ``urllib.request``: ``AbstractHTTPHandler.do_open``, under every opener;
 - ``httpx``: ``HTTPTransport.handle_request`` and ``AsyncHTTPTransport.handle_async_request``;
 - ``aiohttp``: ``ClientSession._request``. aiohttp has no public way to build a response,
   so the request is sent, for real, to the session's loopback server (started on first
   use), which answers it with the same checks: the response is aiohttp's own.
+
+Each is handed the request's headers as the library would send them, with the
+``Content-Length`` it computes, or ``Transfer-Encoding: chunked`` for a body whose length
+it cannot know (a generator, a file-like object without a size): S3 refuses the latter
+with 411 ``MissingContentLength``, and so does :meth:`PresignedUrls.handle`, before the
+body is read.
 
 The patches go in once per process, on the first mock start, for the libraries imported by
 then, and for the others as soon as they are imported; between mocks they are inert.
@@ -27,7 +35,6 @@ import http
 import http.client
 import importlib.abc
 import io
-import re
 import sys
 import threading
 import urllib.response
@@ -36,23 +43,34 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from importmock.engine import network_guard
-from importmock.engine.presigned import URL_PATTERN, PresignedUrls, served_form
-
-_METHODS = ("GET", "PUT", "HEAD", "POST", "DELETE")
+from importmock.engine.presigned import (
+    SERVED_URL_PATTERN,
+    URL_PATTERN,
+    PresignedUrls,
+    served_form,
+)
 
 #: The active session's minted URLs, and where its loopback server is (started on demand).
 _urls: PresignedUrls | None = None
 _loopback: Callable[[], str] | None = None
-_requests_mock: Any = None
 _install_lock = threading.Lock()
 _installed: set[str] = set()
 
 
 class _Request:
-    """What :meth:`PresignedUrls.handle` reads: ``method``, ``url``, ``headers``, ``body``."""
+    """What :meth:`PresignedUrls.handle` reads: ``method``, ``url``, ``headers``, ``body``.
 
-    def __init__(self, method: str, url: str, headers: Any, body: bytes) -> None:
-        self.method, self.url, self.headers, self.body = method.upper(), url, headers, body
+    The body is read only when asked for, so an upload refused for its framing (no
+    length) is refused without reading a generator or a file to its end.
+    """
+
+    def __init__(self, method: str, url: str, headers: Any, body: Any) -> None:
+        self.method, self.url, self.headers = method.upper(), url, headers
+        self._source = body
+
+    @property
+    def body(self) -> bytes:
+        return _bytes(self._source)
 
 
 def _claimed(url: str) -> PresignedUrls | None:
@@ -66,7 +84,7 @@ def _claimed(url: str) -> PresignedUrls | None:
 def _answer(
     urls: PresignedUrls, method: str, url: str, headers: Any, body: Any
 ) -> tuple[int, dict[str, str], bytes]:
-    status, out, payload = urls.handle(_Request(method, url, dict(headers or {}), _bytes(body)))
+    status, out, payload = urls.handle(_Request(method, url, dict(headers or {}), body))
     return status, out, payload if isinstance(payload, bytes) else str(payload).encode()
 
 
@@ -92,46 +110,52 @@ def _reason(status: int) -> str:
         return ""
 
 
-# -- requests, through responses ----------------------------------------------------------
+# -- requests: through urllib3, below any responses mock ------------------------------------
 
 
-def _start_requests() -> Any:
-    import responses
-    from requests.adapters import HTTPAdapter
+def responses_passthrough(mock: Any = None) -> None:
+    """Let a ``responses`` mock pass the URLs importmock mints on to importmock.
 
-    mock = responses.RequestsMock(
-        assert_all_requests_are_fired=False,
-        real_adapter_send=HTTPAdapter.send,  # type: ignore[arg-type]
-    )
+    A ``responses.RequestsMock`` refuses every URL nobody registered, importmock's upload
+    and download URLs included (``requests.ConnectionError: Connection refused by
+    Responses``). Called with the mock (or with nothing, for the module-level mock that
+    ``@responses.activate`` and ``responses.add`` use) while it is active, after any
+    ``reset``, it registers a passthrough for importmock's URLs in both their forms (the
+    S3-looking in-process form, and ``/_importmock/s3/`` on a loopback or importmock
+    server); importmock answers them beneath ``responses``, as if it were not there.
+    Passthroughs are not calls: ``assert_all_requests_are_fired`` and ``mock.calls`` are
+    unaffected.
+    """
+    if mock is None:
+        import responses
 
-    def callback(request: Any) -> tuple[int, dict[str, str], bytes]:
-        urls = _urls
-        assert urls is not None  # the mock is stopped before _urls is cleared
-        return _answer(urls, request.method, request.url, request.headers, request.body)
-
-    for method in _METHODS:
-        mock.add(responses.CallbackResponse(method, url=URL_PATTERN, callback=callback))
-    mock.add_passthru(re.compile(".*"))
-    mock.start()
-    return mock
+        mock = responses.mock
+    mock.add_passthru(URL_PATTERN)
+    mock.add_passthru(SERVED_URL_PATTERN)
 
 
 def teach_moto() -> None:
-    """Make moto's ``requests`` mock pass importmock's URLs to importmock.
+    """Make moto's ``requests`` mock pass importmock's URLs down to importmock.
 
-    Installed once on moto's (module-level, long-lived) mock object and inert while no
-    importmock session is active; it survives moto's registry resets.
+    moto claims every ``*.amazonaws.com`` URL, ours included; taught, it sends ours to
+    ``requests``' own transport (the adapter's ``send`` from before any ``responses`` mock),
+    where urllib3 hands them to importmock. Installed once on moto's (module-level,
+    long-lived) mock object and inert while no importmock session is active; it survives
+    moto's registry resets.
     """
     models = sys.modules.get("moto.core.models")
     moto_mock = getattr(models, "responses_mock", None) if models is not None else None
     if moto_mock is None or getattr(moto_mock, "_importmock_taught", False):
         return
+    import responses
+
     original = moto_mock._on_request
+    real_send = responses._real_send
 
     def on_request(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        ours = _requests_mock
-        if ours is not None and URL_PATTERN.match(request.url or ""):
-            return ours._on_request(adapter, request, *args, **kwargs)
+        if _urls is not None and URL_PATTERN.match(request.url or ""):
+            kwargs.pop("retries", None)  # responses' own keyword, not the adapter's
+            return real_send(adapter, request, *args, **kwargs)
         return original(adapter, request, *args, **kwargs)
 
     moto_mock._on_request = on_request
@@ -154,7 +178,8 @@ def _patch_urllib3() -> None:
             full = url if "://" in url else f"{self.scheme}://{self.host}{_port(self)}{url}"
             urls = _claimed(full)
             if urls is not None:
-                status, out, payload = _answer(urls, method, full, headers, body)
+                framed = _framed(method, headers, body, kwargs.get("chunked", False))
+                status, out, payload = _answer(urls, method, full, framed, body)
                 return HTTPResponse(
                     body=io.BytesIO(payload),
                     headers=out,
@@ -168,6 +193,43 @@ def _patch_urllib3() -> None:
         return original(self, method, url, body, headers, **kwargs)
 
     HTTPConnectionPool.urlopen = urlopen  # type: ignore[method-assign,assignment]
+
+
+def _framed(method: str, headers: Any, body: Any, chunked: bool) -> dict[str, str]:
+    """``headers`` as urllib3 sends them: with the ``Content-Length`` it works out, or
+    ``Transfer-Encoding: chunked`` for a body whose length it cannot know.
+
+    The same choice as urllib3's (``chunked=True``, else the caller's own framing header,
+    else the body's type; ``requests`` passes ``chunked=True`` for a body it cannot size).
+    """
+    framed = dict(headers or {})
+    names = {name.lower() for name in framed}
+    if chunked:
+        if "transfer-encoding" not in names:
+            framed["Transfer-Encoding"] = "chunked"
+    elif not names & {"content-length", "transfer-encoding"}:
+        length = _known_length(method, body)
+        if length is not None:
+            framed["Content-Length"] = str(length)
+        elif body is not None:
+            framed["Transfer-Encoding"] = "chunked"
+    return framed
+
+
+def _known_length(method: str, body: Any) -> int | None:
+    """The length urllib3 would declare for ``body`` (None: it streams it chunked)."""
+    if body is None:
+        return None if method.upper() in ("GET", "HEAD", "DELETE", "OPTIONS", "TRACE") else 0
+    if isinstance(body, str):
+        return len(body.encode("utf-8"))
+    if isinstance(body, (bytes, bytearray)):
+        return len(body)
+    if hasattr(body, "read"):
+        return None
+    try:
+        return memoryview(body).nbytes
+    except TypeError:
+        return None
 
 
 def _port(pool: Any) -> str:
@@ -187,9 +249,11 @@ def _patch_urllib_request() -> None:
         urls = _claimed(request.full_url) if _urls is not None else None
         if urls is None:
             return original(self, http_class, request, **kwargs)
-        status, out, payload = _answer(
-            urls, request.get_method(), request.full_url, request.header_items(), request.data
-        )
+        method = request.get_method()
+        # The request handler has added Content-Length or Transfer-Encoding for a body;
+        # http.client adds Content-Length: 0 to a PUT without one.
+        framed = _framed(method, request.header_items(), request.data, chunked=False)
+        status, out, payload = _answer(urls, method, request.full_url, framed, request.data)
         message = http.client.HTTPMessage()
         for name, value in out.items():
             message[name] = value
@@ -310,19 +374,16 @@ _finder = _PatchWhenImported()
 
 def start(urls: PresignedUrls, loopback: Callable[[], str]) -> None:
     """Claim ``urls``' minted URLs in every HTTP library until :func:`stop`."""
-    global _urls, _loopback, _requests_mock
+    global _urls, _loopback
     for name in _PATCHES:
         if name in sys.modules:
             _install(name)
     if _finder not in sys.meta_path:
         sys.meta_path.insert(0, _finder)
     _urls, _loopback = urls, loopback
-    _requests_mock = _start_requests()
     teach_moto()
 
 
 def stop() -> None:
-    global _urls, _loopback, _requests_mock
-    if _requests_mock is not None:
-        _requests_mock.stop(allow_assert=False)
-    _urls = _loopback = _requests_mock = None
+    global _urls, _loopback
+    _urls = _loopback = None

@@ -45,6 +45,8 @@ URL_PATTERN = re.compile(
 )
 #: Where server mode serves minted URLs: ``/_importmock/s3/<bucket>/<key>``.
 SERVED_PREFIX = "/_importmock/s3/"
+#: A minted URL in its served form, on a server or the in-process mock's loopback server.
+SERVED_URL_PATTERN = re.compile(rf"https?://[^/?#]+{SERVED_PREFIX}")
 #: The server's base URL (``http://host:port``, as the calling client addressed it) while
 #: it answers a request; unset in-process, where URLs look like S3's own.
 served_from: ContextVar[str | None] = ContextVar("importmock_served_from", default=None)
@@ -186,7 +188,17 @@ class PresignedUrls:
 
     # -- serving -------------------------------------------------------------------
     def handle(self, request: Any) -> tuple[int, dict[str, str], Any]:
-        """Answer one HTTP request to a minted URL, as S3 would."""
+        """Answer one HTTP request to a minted URL, as S3 would.
+
+        ``request.headers`` are the headers as sent, framing included: a PUT declares its
+        ``Content-Length``. ``request.body`` is read only once the upload is accepted.
+        """
+        if request.method == "PUT" and not _declares_length(request.headers):
+            # S3 takes no upload of unknown length (a chunked or unframed PUT), whatever
+            # the URL: it answers before authenticating, at the HTTP layer.
+            return s3_error(
+                411, "MissingContentLength", "You must provide the Content-Length HTTP header."
+            )
         url = urlsplit(request.url)
         params = {k: v[0] for k, v in parse_qs(url.query).items()}
         try:
@@ -260,6 +272,14 @@ class PresignedUrls:
             },
             body,
         )
+
+
+def _declares_length(headers: Any) -> bool:
+    """Whether a request's headers give its body's length (a chunked body has none)."""
+    lower = {name.lower(): value for name, value in headers.items()}
+    if "chunked" in lower.get("transfer-encoding", "").lower():
+        return False
+    return "content-length" in lower
 
 
 def _bucket_and_key_path(host: str, path: str) -> tuple[str, str]:

@@ -3,14 +3,24 @@
 A file is one *piece* of an import job. A problem with the whole file (not UTF-8,
 compressed, a broken header, CSV quoting that never closes, no JSON at all) raises
 :class:`FileProblem` and the piece fails. Otherwise every record comes out as
-``(line, definition, problem)``: the definition shaped like an EndpointRequest plus ``Id``,
-or the reason the record could not even be read; a bad record fails alone.
+``(line, definition, problem, size)``: the definition shaped like an EndpointRequest plus
+``Id``, or the reason the record could not even be read; a bad record fails alone.
+
+Records are read as they are asked for, from the file's bytes: reading holds the text of
+a few lines at a time (and the records the caller keeps), never a decoded copy of the
+whole file. Checks on the whole file's bytes (compression, UTF-8, NUL bytes) come first,
+so the same file always fails for the same reason. Values are read as AWS's JSON parser (Jackson,
+with its default limits) reads them: no NaN or Infinity, no number beyond a double or over
+1,000 characters; and a member given as ``null`` is absent, as in an API request.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
+import math
+import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -22,6 +32,7 @@ from importmock.services.pinpoint.endpoints import (
     LOCATION_TEXT,
     MAX_ENDPOINT_BYTES,
     TOP_LEVEL,
+    endpoint_request_shape,
 )
 
 # (line, definition or None, problem or None, approximate size in bytes)
@@ -35,59 +46,110 @@ _COMPRESSION_MAGIC = {
     b"\xfd7zXZ\x00": "xz",
     b"\x28\xb5\x2f\xfd": "zstd",
 }
+_BOM = codecs.BOM_UTF8
 
 #: The file-name endings read from a folder, per import Format.
 SUFFIXES = {"CSV": (".csv",), "JSON": (".json", ".jsonl", ".ndjson")}
+
+#: The longest number AWS's JSON parser reads (Jackson's default ``maxNumberLength``);
+#: it also keeps Python's int() and float() linear and within their own limits.
+MAX_NUMBER_CHARACTERS = 1000
+
+#: The most values one CSV line may hold: the csv module's own limit on the length of one
+#: value, applied to their number. No valid row comes near it (a definition is 15 KB).
+MAX_LINE_VALUES = 131_072
+
+# Files are checked and decoded in pieces of about this size, each ending at a line break
+# (never inside a character), so reading holds no decoded copy of the whole file. Small:
+# 64 KiB of two-character lines are already 2 MB of str objects.
+_PIECE_BYTES = 1 << 16
 
 
 class FileProblem(ValueError):
     """The whole file cannot be read; the message says why."""
 
 
-def read(body: bytes, file_format: str) -> list[Record]:
-    """Every record of one file, in order (raises FileProblem for an unreadable file)."""
-    text = _decode(body)
-    return _read_csv(text) if file_format == "CSV" else _read_json(text)
+def read(body: bytes, file_format: str) -> Iterator[Record]:
+    """Every record of one file, in order, read as the caller asks for them.
+
+    Raises FileProblem for an unreadable file: at once for what the bytes show, or while
+    reading (a broken header, quoting that never closes, no JSON line at the end).
+    """
+    _check_bytes(body)
+    lines = _physical_lines(body)
+    return _read_csv(lines) if file_format == "CSV" else _read_json(lines)
 
 
-def _decode(body: bytes) -> str:
+def check_late_problems(body: bytes, file_format: str) -> None:
+    """Raise the FileProblem reading ``body`` would raise after a readable record, if any.
+
+    Only CSV has one: quoting that never closes, or breaks a rule, may come on any line.
+    A JSON file fails as a whole only when no line of it is JSON, and then no record of it
+    was readable. Costs one pass of the csv module, no records built.
+    """
+    if file_format != "CSV":
+        return
+    _check_bytes(body)
+    reader = _csv_reader(_physical_lines(body))
+    try:
+        for _ in reader:
+            pass
+    except csv.Error as error:
+        raise _csv_problem(reader, error) from None
+
+
+def _check_bytes(body: bytes) -> None:
     for magic, kind in _COMPRESSION_MAGIC.items():
         if body.startswith(magic):
             raise FileProblem(
                 f"The file is compressed ({kind}); import files must be uncompressed."
             )
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileProblem(
-            f"The file is not UTF-8: byte 0x{body[error.start]:02x} at offset {error.start} "
-            "is not valid UTF-8."
-        ) from None
+    for start, end in _pieces(body):
+        try:
+            codecs.utf_8_decode(memoryview(body)[start:end], "strict", True)
+        except UnicodeDecodeError as error:
+            offset = start + error.start
+            raise FileProblem(
+                f"The file is not UTF-8: byte 0x{body[offset]:02x} at offset {offset} is "
+                "not valid UTF-8."
+            ) from None
     nul = nul_byte(body)
     if nul is not None:
         raise FileProblem(f"The file is not UTF-8 text: {nul}.")
-    return text
 
 
-def _physical_lines(text: str) -> list[str]:
-    """The file's lines: split at \n (a \r before it stays, for the CSV reader to treat
-    as part of the line break), or at \r in a file with no \n (old Mac exports).
+def _separator(body: bytes) -> bytes:
+    """What ends a line: \\n, or \\r in a file with no \\n (old Mac exports). A \\r
+    before a \\n stays on its line, for the CSV reader to treat as part of the break."""
+    return b"\n" if body.find(b"\n") >= 0 or body.find(b"\r") < 0 else b"\r"
+
+
+def _pieces(body: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of pieces of at most _PIECE_BYTES, each a run of whole lines without
+    the line break that ends it (the file's final break adds no line). A line longer than
+    that is a piece of its own, so splitting a piece never copies a long line."""
+    separator = _separator(body)
+    start = len(_BOM) if body.startswith(_BOM) else 0
+    while start < len(body):
+        end = body.rfind(separator, start, start + _PIECE_BYTES)
+        if end < 0:
+            end = body.find(separator, start)
+        if end < 0:
+            end = len(body)
+        yield start, end
+        start = end + 1
+
+
+def _physical_lines(body: bytes) -> Iterator[str]:
+    """The file's lines, decoded a piece of at most 64 KiB at a time (or one longer line),
+    so only one piece's text and lines are held at once.
 
     Not ``str.splitlines``: it also breaks at U+2028, U+0085 and other characters that
     may sit inside a value.
     """
-    if "\n" not in text and "\r" in text:
-        text = text.replace("\r", "\n")
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()  # the file's final line break ends the last line; it adds none
-    return lines
-
-
-def _lines(text: str) -> Iterator[str]:
-    # Each line with its break given back, so breaks inside quoted values survive; much
-    # lighter than a StringIO of the whole file.
-    return (line + "\n" for line in _physical_lines(text))
+    separator = _separator(body).decode()
+    for start, end in _pieces(body):
+        yield from str(memoryview(body)[start:end], "utf-8").split(separator)
 
 
 # -- CSV ------------------------------------------------------------------------------
@@ -121,12 +183,32 @@ def _nested(group: str, name: str) -> Setter:
     return put
 
 
+# A decimal number as a CSV cell holds one: digits, an optional fraction and exponent.
+# Python's float() takes more ("nan", "inf", "1_000"), none of them a number in a file
+# AWS reads. No two parts can match the same digits, so a refusal costs one pass.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _decimal(cell: str) -> float | None:
+    """The number a cell holds, or None: not a decimal number, too long, or beyond a
+    double's range (``1e999999`` is no number to store). Spaces around it are allowed."""
+    text = cell.strip(" \t")
+    if len(text) > MAX_NUMBER_CHARACTERS or not _DECIMAL.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _shown_cell(cell: str) -> str:
+    return repr(cell if len(cell) <= 40 else cell[:37] + "...")
+
+
 def _coordinate(name: str) -> Setter:
     def put(record: dict[str, Any], cell: str) -> str | None:
-        try:
-            record.setdefault("Location", {})[name] = float(cell)
-        except ValueError:
-            return f"Location.{name} '{cell}' is not a number."
+        value = _decimal(cell)
+        if value is None:
+            return f"Location.{name} {_shown_cell(cell)} is not a number."
+        record.setdefault("Location", {})[name] = value
         return None
 
     return put
@@ -134,10 +216,10 @@ def _coordinate(name: str) -> Setter:
 
 def _metric(name: str) -> Setter:
     def put(record: dict[str, Any], cell: str) -> str | None:
-        try:
-            record.setdefault("Metrics", {})[name] = float(cell)
-        except ValueError:
-            return f"Metrics.{name} '{cell}' is not a number."
+        value = _decimal(cell)
+        if value is None:
+            return f"Metrics.{name} {_shown_cell(cell)} is not a number."
+        record.setdefault("Metrics", {})[name] = value
         return None
 
     return put
@@ -209,9 +291,29 @@ def _header(cells: list[str]) -> list[Setter]:
     return setters
 
 
-def _read_csv(text: str) -> list[Record]:
-    reader = csv.reader(_lines(text), strict=True)
-    records: list[Record] = []
+def _csv_reader(lines: Iterator[str]) -> Any:
+    return csv.reader(_guarded_csv_lines(lines), strict=True)
+
+
+def _guarded_csv_lines(lines: Iterator[str]) -> Iterator[str]:
+    """Each line with its break given back, so breaks inside quoted values survive; a line
+    of more than MAX_LINE_VALUES values fails the file before the csv module builds a row
+    of them (a line of commas would cost eight bytes a comma)."""
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_VALUES and line.count(",") >= MAX_LINE_VALUES:
+            raise FileProblem(
+                f"The file is not valid CSV at line {number}: the line holds more than "
+                f"{MAX_LINE_VALUES} values."
+            )
+        yield line + "\n"
+
+
+def _csv_problem(reader: Any, error: csv.Error) -> FileProblem:
+    return FileProblem(f"The file is not valid CSV at line {reader.line_num}: {error}.")
+
+
+def _read_csv(lines: Iterator[str]) -> Iterator[Record]:
+    reader = _csv_reader(lines)
     try:
         header = next(reader, None)
         while header is not None and not any(cell.strip() for cell in header):
@@ -231,7 +333,7 @@ def _read_csv(text: str) -> list[Record]:
                 size = overhead + sum(len(cell.encode()) for cell in row)
             if len(row) != width:
                 problem = f"The row has {len(row)} values but the header has {width} columns."
-                records.append((line, None, problem, size))
+                yield (line, None, problem, size)
             else:
                 record: dict[str, Any] = {}
                 problem = None
@@ -239,37 +341,131 @@ def _read_csv(text: str) -> list[Record]:
                     if cell:
                         found = setter(record, cell)
                         problem = problem or found
-                records.append((line, None if problem else record, problem, size))
+                yield (line, None if problem else record, problem, size)
             line = reader.line_num + 1
     except csv.Error as error:
-        where = f"line {reader.line_num}"
-        raise FileProblem(f"The file is not valid CSV at {where}: {error}.") from None
-    return records
+        raise _csv_problem(reader, error) from None
 
 
 # -- JSON -----------------------------------------------------------------------------
-def _read_json(text: str) -> list[Record]:
-    records: list[Record] = []
-    parsed_any = False
-    for number, raw in enumerate(_physical_lines(text), start=1):
+class _NotJson(ValueError):
+    """A line AWS's JSON parser refuses though Python's json module would read it."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(f"non-standard token '{name}'; JSON has no NaN or Infinity")
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARACTERS:
+        raise _NotJson(_too_long(text))
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_NUMBER_CHARACTERS:
+        raise _NotJson(_too_long(text))
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(f"the number {text} is out of range of a double")
+    return value
+
+
+def _too_long(number: str) -> str:
+    return f"a number {len(number)} characters long; at most {MAX_NUMBER_CHARACTERS} are allowed"
+
+
+_DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_no_constant)
+
+
+def _read_json(lines: Iterator[str]) -> Iterator[Record]:
+    any_line = parsed_any = False
+    for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
             continue
+        any_line = True
         try:
-            record = json.loads(line)
+            record = _DECODER.decode(line)
         except (ValueError, RecursionError) as error:
             reason = str(error) if isinstance(error, ValueError) else "nested too deeply"
-            records.append((number, None, f"The line is not valid JSON: {reason}.", len(line)))
+            yield (number, None, f"The line is not valid JSON: {reason}.", len(line))
             continue
         parsed_any = True
         if not isinstance(record, dict):
             problem = "The line is not a JSON object; each line must be one endpoint definition."
-            records.append((number, None, problem, len(line)))
+            yield (number, None, problem, len(line))
             continue
-        records.append((number, record, None, len(line.encode())))
-    if records and not parsed_any:
+        if ("\\ud" in line or "\\uD" in line) and _has_lone_surrogate(record):
+            problem = (
+                "The line is not valid text: it escapes half of a UTF-16 surrogate pair "
+                "(\\ud800-\\udfff) that is not a character on its own."
+            )
+            yield (number, None, problem, len(line))
+            continue
+        if "null" in line:  # most lines have none: no need to walk them
+            record = _without_null_members(record)
+        yield (number, record, None, len(line.encode()))
+    if any_line and not parsed_any:
         raise FileProblem(
             "No line of the file is JSON; a JSON import file has one endpoint definition "
             "(a JSON object) per line."
         )
-    return records
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether any string in a parsed line (keys too) holds a lone surrogate, which only a
+    ``\\uXXXX`` escape can produce: nothing could store or send it as UTF-8. Walked without
+    recursion, as the value may be nested as deep as the parser went."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+def _without_null_members(record: dict[str, Any]) -> dict[str, Any]:
+    """The definition with every member given as ``null`` left out, at any depth, as
+    importmock reads an UpdateEndpoint request (AWS's JSON protocol: a null member is an
+    absent one). A null inside a list or as a map's value stays, for the record rules to
+    refuse, as the API's validation does (``Member must not be null``)."""
+    return _nulls_dropped(record, endpoint_request_shape())
+
+
+def _nulls_dropped(value: Any, shape: Any) -> Any:
+    # Guided by the model's shapes, so only as deep as they go (a few levels), whatever the
+    # nesting of the line. A member the model lacks (Id) is dropped when null too.
+    if shape is None:
+        return value
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.members
+        return {
+            name: _nulls_dropped(item, members.get(name))
+            for name, item in value.items()
+            if item is not None
+        }
+    if kind == "map" and isinstance(value, dict) and _holds_structure(shape.value):
+        return {key: _nulls_dropped(item, shape.value) for key, item in value.items()}
+    if kind == "list" and isinstance(value, list) and _holds_structure(shape.member):
+        return [_nulls_dropped(item, shape.member) for item in value]
+    return value
+
+
+def _holds_structure(shape: Any) -> bool:
+    kind = shape.type_name
+    if kind == "list":
+        return _holds_structure(shape.member)
+    if kind == "map":
+        return _holds_structure(shape.value)
+    return bool(kind == "structure")

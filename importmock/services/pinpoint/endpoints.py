@@ -42,6 +42,14 @@ def channel_types() -> tuple[str, ...]:
     return tuple(spec_for_client("pinpoint").model.shape_for("ChannelType").enum)
 
 
+@lru_cache(maxsize=1)
+def endpoint_request_shape() -> Any:
+    """The model's EndpointRequest shape: what an endpoint definition is made of."""
+    from importmock.engine.specs import spec_for_client
+
+    return spec_for_client("pinpoint").model.shape_for("EndpointRequest")
+
+
 def id_problem(endpoint_id: str) -> str | None:
     if "$" in endpoint_id or "{" in endpoint_id or "}" in endpoint_id:
         return f"The endpoint ID '{endpoint_id}' is not valid: it can't contain $, {{ or }}."
@@ -130,7 +138,9 @@ def _location(location: Any) -> str | None:
         if name in LOCATION_NUMBERS:
             if not _is_number(value) or abs(value) > LOCATION_NUMBERS[name]:
                 bound = LOCATION_NUMBERS[name]
-                return f"Location.{name} {value!r} is not a number from -{bound:g} to {bound:g}."
+                return (
+                    f"Location.{name} {_shown(value)} is not a number from -{bound:g} to {bound:g}."
+                )
         elif name not in LOCATION_TEXT:
             return f"'Location.{name}' is not an endpoint attribute."
         elif not isinstance(value, str):
@@ -139,7 +149,32 @@ def _location(location: Any) -> str | None:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A JSON number a double holds: no NaN or infinity, no integer beyond its range."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a double
+        return False
+
+
+def _shown(value: Any) -> str:
+    """A value as a reason names it: in JSON's words (null, true), cut short when long."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{...}"
+    if isinstance(value, list):
+        return "[...]"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's 4300-digit conversion limit
+        return "(an integer of thousands of digits)"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _name_problem(group: str, name: Any) -> str | None:
@@ -182,7 +217,7 @@ def _metrics(metrics: Any) -> str | None:
         if found:
             return found
         if not _is_number(value):
-            return f"Metrics.{name} {value!r} is not a number."
+            return f"Metrics.{name} {_shown(value)} is not a number."
     return None
 
 
@@ -219,7 +254,8 @@ _COHORTS = [str(number) for number in range(100)]  # shared, not one string per 
 
 def cohort(endpoint_id: str) -> str:
     """A stable cohort 0-99 per endpoint, as Pinpoint spreads endpoints over 100 cohorts."""
-    return _COHORTS[zlib.crc32(endpoint_id.lower().encode()) % 100]
+    # surrogatepass: an id is text as the client sent it, and a hash must not fail on it
+    return _COHORTS[zlib.crc32(endpoint_id.lower().encode("utf-8", "surrogatepass")) % 100]
 
 
 def response(application_id: str, stored: dict[str, Any]) -> dict[str, Any]:

@@ -117,24 +117,31 @@ def plan_import(
         plan.failure = f"No {file_format} files were found at {s3_url}."
         return plan
     judge = _Judge(app, plan, register)
-    for found in objects:
+    for number, found in enumerate(objects, start=1):
         piece = Piece(found.url)
         plan.pieces.append(piece)
         try:
-            records = endpoint_files.read(found.body, file_format)
+            if number < len(objects):
+                # A file that turns out unreadable must teach the judge nothing the files
+                # after it are judged by; records are judged as they are read, so a
+                # problem that can come late is looked for first.
+                endpoint_files.check_late_problems(found.body, file_format)
+            for line, record, problem, size in endpoint_files.read(found.body, file_format):
+                piece.processed += 1
+                if problem is None:
+                    problem = judge.take(record, size)
+                if problem is not None:
+                    piece.failed += 1
+                    if len(piece.failures) < MAX_LISTED_FAILURES:
+                        piece.failures.append(f"{found.url} line {line}: {problem}")
         except endpoint_files.FileProblem as unreadable:
+            # An unreadable file counts no record, whatever was read before the problem.
             piece.failure = f"{found.url}: {unreadable}"
-            piece.failures.append(piece.failure)
-            continue
-        for line, record, problem, size in records:
-            piece.processed += 1
-            if problem is None:
-                problem = judge.take(record, size)
-            if problem is not None:
-                piece.failed += 1
-                if len(piece.failures) < MAX_LISTED_FAILURES:
-                    piece.failures.append(f"{found.url} line {line}: {problem}")
-    if register:
+            piece.processed = piece.failed = 0
+            piece.failures = [piece.failure]
+    if plan.failure_reason is not None:
+        plan.release()  # a failing job applies nothing: what it would apply can go now
+    elif register:
         plan.custom_names = judge.names
     return plan
 
