@@ -87,7 +87,9 @@ def unsigned(job: dict[str, Any]) -> dict[str, Any]:
     differ in ``X-Amz-Date``, the signature and ``urlExpiry``, as on AWS.
     """
     return {
-        key: value.split("?", 1)[0] if isinstance(value, str) and "X-Amz-Signature=" in value else value
+        key: value.split("?", 1)[0]
+        if isinstance(value, str) and "X-Amz-Signature=" in value
+        else value
         for key, value in job.items()
         if key != "urlExpiry"
     }
