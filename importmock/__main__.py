@@ -249,7 +249,7 @@ def _seconds(text: str) -> float:
 
 
 def _origin(text: str) -> str:
-    from importmock.server.http import normalise_origin
+    from importmock.server.gate import normalise_origin
 
     try:
         return normalise_origin(text)
@@ -258,7 +258,7 @@ def _origin(text: str) -> str:
 
 
 def _host(text: str) -> str:
-    from importmock.server.http import normalise_host
+    from importmock.server.gate import normalise_host
 
     try:
         return normalise_host(text)

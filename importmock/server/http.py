@@ -23,7 +23,6 @@ connection and waits for its thread.
 from __future__ import annotations
 
 import io
-import ipaddress
 import json
 import logging
 import math
@@ -42,6 +41,7 @@ from importmock.engine.presigned import SERVED_PREFIX, s3_error, served_from
 from importmock.engine.session import MockSession, new_request_id
 from importmock.engine.sigv4 import SignatureError, scope_of, verify
 from importmock.server import control, services
+from importmock.server.gate import Gate, Refused, cut, is_host_name
 
 log = logging.getLogger("importmock.server")
 
@@ -65,9 +65,6 @@ _DIGITS = re.compile(r"[0-9]+")
 _CHUNK_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]+)(?:[ \t]*;[^\r\n]*)?\r\n")
 _MAX_TRAILER_LINES = 100  # as many as http.server takes header lines
 _READ_PIECE_BYTES = 1024 * 1024  # a declared length is read as it arrives, never allocated
-_HOST_NAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")
-_ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^/?#\s]+")
-_PORT = re.compile(r"(?::[0-9]*)?")
 
 
 class _Closed(Exception):
@@ -82,14 +79,6 @@ class _DeadlinePassed(Exception):
             f"the request did not arrive within {seconds:g} seconds of its first byte "
             "(request_timeout / --request-timeout)"
         )
-
-
-class _Refused(Exception):
-    """A request refused before it reached a service, answered in its path's form."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 # -- the options -------------------------------------------------------------------------------
@@ -114,48 +103,6 @@ def check_whole_number(name: str, value: Any, lowest: int, highest: int) -> int:
     if not lowest <= value <= highest:
         raise ValueError(f"{name} must be from {lowest} to {highest}; got {value!r}")
     return value
-
-
-def normalise_origin(text: str) -> str:
-    """An allowed origin as browsers send it: ``scheme://host[:port]``, ``null`` or ``*``."""
-    origin = text.strip().lower().removesuffix("/")
-    if origin in ("*", "null") or _ORIGIN.fullmatch(origin):
-        return origin
-    raise ValueError(
-        f"{text!r} is not an origin: scheme://host[:port] (http://localhost:3000), null or *"
-    )
-
-
-def normalise_host(text: str) -> str:
-    """An allowed host: a name or an address, without scheme or port; or ``*``."""
-    host = text.strip().lower().removesuffix(".")
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    if host == "*":
-        return host
-    address = _address(host)
-    if address is not None:
-        return str(address)
-    if _HOST_NAME.fullmatch(host):
-        return host
-    raise ValueError(f"{text!r} is not a host name or address (give it without scheme or port)")
-
-
-def _listed(name: str, values: Iterable[str]) -> list[str]:
-    if isinstance(values, str):  # a lone string would be taken letter by letter
-        raise TypeError(f"{name} takes a list of strings, not the string {values!r}")
-    return list(values)
-
-
-def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """``host`` as an IP address (an IPv4-mapped IPv6 one as IPv4), or None for a name."""
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
 
 
 class Headers(Mapping[str, str]):
@@ -224,7 +171,7 @@ class _PacedReader(io.RawIOBase):
         self._connection.settimeout(wait)
         try:
             received = self._connection.recv_into(buffer)
-        except TimeoutError:
+        except socket.timeout:  # TimeoutError from Python 3.10; its own class on 3.9
             if self._deadline is not None and time.monotonic() >= self._deadline:
                 raise _DeadlinePassed(self._request_seconds) from None
             raise
@@ -276,10 +223,6 @@ class ImportmockServer(ThreadingHTTPServer):
         self.max_connections = check_whole_number(
             "max_connections", max_connections, 1, LARGEST_CONNECTION_LIMIT
         )
-        self.allowed_origins = frozenset(
-            normalise_origin(origin) for origin in _listed("allow_origins", allow_origins)
-        )
-        allowed_hosts = {normalise_host(name) for name in _listed("allow_hosts", allow_hosts)}
         self.session = session if session is not None else MockSession(**session_options)
         self.credentials = dict(credentials or {})
         self.strict_signatures = strict_signatures
@@ -295,11 +238,10 @@ class ImportmockServer(ThreadingHTTPServer):
         super().__init__((host, port), _Handler)
         # The name it was told to bind is one of its own names; so is the machine's, when
         # other machines can reach it. Its addresses are checked per connection.
-        if _address(host) is None and _HOST_NAME.fullmatch(host.lower()):
-            allowed_hosts.add(host.lower())
+        own_names = [host] if is_host_name(host) else []
         if not self.loopback_only:
-            allowed_hosts.add(socket.gethostname().lower())
-        self.allowed_hosts = frozenset(allowed_hosts)
+            own_names.append(socket.gethostname())
+        self.gate = Gate(allow_hosts, allow_origins, own_names)
 
     @property
     def url(self) -> str:
@@ -449,14 +391,14 @@ class _Handler(BaseHTTPRequestHandler):
                 return  # answered already
             handler = getattr(self, "do_" + self.command, None)
             if handler is None:
-                self.send_error(501, f"Unsupported method ({_cut(self.command)!r})")
+                self.send_error(501, f"Unsupported method ({cut(self.command)!r})")
                 return
             handler()
             self.wfile.flush()
         except _DeadlinePassed as late:
             log.info("connection closed: %s", late)
             self.send_error(408, str(late))
-        except TimeoutError:  # silent for `timeout` seconds, most often between requests
+        except socket.timeout:  # silent for `timeout` seconds, most often between requests
             log.debug("closing a connection silent for %g seconds", self.timeout)
             self.close_connection = True
         finally:
@@ -468,7 +410,7 @@ class _Handler(BaseHTTPRequestHandler):
             # http.server takes `GET /` as HTTP/0.9 and would answer a bare body with no
             # status line; an empty line would get no answer at all.
             self.close_connection = True
-            line = _cut(self.raw_requestline.decode("latin-1").strip())
+            line = cut(self.raw_requestline.decode("latin-1").strip())
             reason = (
                 "HTTP/0.9 requests are not served: the request line needs a version"
                 if len(words) == 2
@@ -496,18 +438,18 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             _, _, authority = _request_target(self.path)
-            self._authority = self._checked_host(authority, headers)
-            cors = self._checked_origin(headers)
+            self._authority = self._checked_authority(authority, headers)
+            cors = self.server.gate.cors_headers(headers)
             self._body(headers)
-        except _Refused as refusal:
-            log.info("OPTIONS %s (CORS preflight) -> %s", _cut(self.path), refusal.status)
+        except Refused as refusal:
+            log.info("OPTIONS %s (CORS preflight) -> %s", cut(self.path), refusal.status)
             self.close_connection = True
             self._send(*_refusal_as_gate(refusal))
             return
         except _Closed:
             self.close_connection = True
             return
-        log.info("OPTIONS %s (CORS preflight) -> 204", _cut(self.path))
+        log.info("OPTIONS %s (CORS preflight) -> 204", cut(self.path))
         allowed = {
             **cors,
             "Access-Control-Allow-Methods": headers["Access-Control-Request-Method"],
@@ -526,15 +468,15 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             path, query, authority = _request_target(self.path)
             headers = Headers(list(self.headers.items()))
-            self._authority = self._checked_host(authority, headers)
-            cors = self._checked_origin(headers)
+            self._authority = self._checked_authority(authority, headers)
+            cors = self.server.gate.cors_headers(headers)
             if path.startswith(SERVED_PREFIX):
                 answer_refusal = _refusal_as_s3
                 status, out, body = self._presigned(path, query, headers)
             elif self.server.presigned_only:
                 answer_refusal = _refusal_as_json
-                raise _Refused(
-                    404, "NotFound", f"importmock serves only minted URLs here: {_cut(path)}"
+                raise Refused(
+                    404, "NotFound", f"importmock serves only minted URLs here: {cut(path)}"
                 )
             elif path.startswith(control.PREFIX):
                 answer_refusal = _refusal_as_control
@@ -546,14 +488,14 @@ class _Handler(BaseHTTPRequestHandler):
             log.info("%s %s: connection closed: %s", self.command, self.path, why)
             self.close_connection = True
             return
-        except _Refused as refusal:
+        except Refused as refusal:
             status, out, body = answer_refusal(refusal)
             # An unread (oversized or unreadable) body must not be taken for a next request.
             self.close_connection = True
         except Exception as error:  # a bug in importmock: answer it, keep serving
             log.error("%s %s failed:\n%s", self.command, self.path, traceback.format_exc())
             status, out, body = _refusal_as_json(
-                _Refused(500, "InternalFailure", f"importmock failed: {error}")
+                Refused(500, "InternalFailure", f"importmock failed: {error}")
             )
             # Whether its body was read is unknown: what follows cannot be trusted to be
             # the next request.
@@ -585,7 +527,7 @@ class _Handler(BaseHTTPRequestHandler):
                     time.time(),
                 )
             except SignatureError as error:
-                raise _Refused(error.status, error.code, error.message) from None
+                raise Refused(error.status, error.code, error.message) from None
         if not isinstance(target, services.Mocked):
             return target.response(headers, new_request_id())
         if payload:
@@ -617,7 +559,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._framing(headers)  # framing it cannot trust is a 400 first
         if self.command == "PUT" and headers.get("Content-Length") is None:
             # S3 takes no upload without its length, a chunked one included.
-            raise _Refused(
+            raise Refused(
                 411, "MissingContentLength", "You must provide the Content-Length HTTP header."
             )
         payload = self._body(headers)
@@ -631,84 +573,12 @@ class _Handler(BaseHTTPRequestHandler):
         """``http://host:port`` as the client addressed this server."""
         return "http://" + (self._authority or urlsplit(self.server.url).netloc)
 
-    # -- who may call ------------------------------------------------------------------
-    def _checked_host(self, target_authority: str, headers: Headers) -> str:
-        """The authority the request names (``host[:port]``), if this server may answer it.
-
-        A web page that has rebound a name of its own to 127.0.0.1 reaches this server as
-        that name, so only loopback names, this server's own addresses and names, and the
-        names allowed with ``--allow-host`` are served.
-        """
-        if headers.count("Host") > 1:
-            raise _Refused(400, "BadRequest", "the request has more than one Host header")
-        # RFC 9112, section 3.2.2: an absolute request target names the host, not Host.
-        authority = target_authority or (headers.get("Host") or "").strip()
-        if not authority:
-            if self.request_version == "HTTP/1.0":
-                return ""  # no Host in HTTP/1.0; no browser sends such a request
-            raise _Refused(400, "BadRequest", "an HTTP/1.1 request needs a Host header")
-        host = _host_of(authority)
-        if host is None:
-            raise _Refused(
-                400, "BadRequest", f"the Host header is not host[:port]: {_cut(authority)!r}"
-            )
-        if not self._serves_host(host):
-            raise _Refused(
-                403,
-                "HostNotAllowed",
-                f"importmock does not answer requests for host {_cut(host)!r}: it answers loopback "
-                "names and its own addresses, so that a web page cannot reach it through a "
-                "name of its own (DNS rebinding). To use that name, start the server with "
-                f"--allow-host {_cut(host)} (threaded_server(allow_hosts=[...]))",
-            )
-        return authority
-
-    def _serves_host(self, host: str) -> bool:
-        allowed = self.server.allowed_hosts
-        if "*" in allowed or host in allowed or host == "localhost" or host.endswith(".localhost"):
-            return True  # RFC 6761: *.localhost names are loopback, resolved by no server
-        address = _address(host)
-        if address is None:
-            return False
-        if address.is_loopback or str(address) in allowed:
-            return True
+    def _checked_authority(self, target_authority: str, headers: Headers) -> str:
         try:
-            reached = _address(str(self.connection.getsockname()[0]).partition("%")[0])
+            reached: str | None = str(self.connection.getsockname()[0]).partition("%")[0]
         except OSError:
-            return False
-        return address == reached  # the address the client connected to
-
-    def _checked_origin(self, headers: Headers) -> dict[str, str]:
-        """Refuse requests from web pages not allowed with ``--allow-origin``; the CORS
-        headers an allowed one's answers carry."""
-        allowed = self.server.allowed_origins
-        origin = headers.get("Origin")
-        if origin is None:
-            # Fetch metadata: a browser says so when another site made the request, even
-            # where it sends no Origin (a cross-site image, a form GET).
-            site = (headers.get("Sec-Fetch-Site") or "").strip().lower()
-            if site in ("cross-site", "same-site") and "*" not in allowed:
-                raise _Refused(
-                    403,
-                    "OriginNotAllowed",
-                    "importmock does not answer web pages: this request comes from another "
-                    f"site (Sec-Fetch-Site: {site}). To let a page use this server, start it "
-                    "with --allow-origin <its origin> (threaded_server(allow_origins=[...]))",
-                )
-            return {}
-        if headers.count("Origin") > 1 or not ("*" in allowed or origin.strip().lower() in allowed):
-            raise _Refused(
-                403,
-                "OriginNotAllowed",
-                f"importmock does not answer web pages: Origin {_cut(origin)!r} is not allowed. To "
-                f"let that page use this server, start it with --allow-origin {_cut(origin)} "
-                "(threaded_server(allow_origins=[...]))",
-            )
-        return {
-            "Access-Control-Allow-Origin": origin.strip(),
-            "Access-Control-Expose-Headers": "*",
-            "Vary": "Origin",
-        }
+            reached = None
+        return self.server.gate.authority(target_authority, headers, self.request_version, reached)
 
     # -- reading and writing -----------------------------------------------------------
     def _framing(self, headers: Headers) -> int | None:
@@ -723,39 +593,39 @@ class _Handler(BaseHTTPRequestHandler):
             if declared is not None:
                 # Which of the two frames the body? Proxies have disagreed (request
                 # smuggling); RFC 9112 lets a server refuse the request, and this one does.
-                raise _Refused(
+                raise Refused(
                     400,
                     "BadRequest",
                     "the request has both Transfer-Encoding and Content-Length; send one",
                 )
             if self.request_version == "HTTP/1.0":
-                raise _Refused(400, "BadRequest", "HTTP/1.0 has no Transfer-Encoding")
+                raise Refused(400, "BadRequest", "HTTP/1.0 has no Transfer-Encoding")
             codings = [part.strip().lower() for part in coding.split(",")]
             if codings[-1] != "chunked" or codings.count("chunked") > 1:
-                raise _Refused(
+                raise Refused(
                     400,
                     "BadRequest",
-                    f"Transfer-Encoding must end in chunked, once; got {_cut(coding)!r}",
+                    f"Transfer-Encoding must end in chunked, once; got {cut(coding)!r}",
                 )
             if len(codings) > 1:
-                raise _Refused(
+                raise Refused(
                     501,
                     "NotImplemented",
-                    f"importmock decodes no transfer coding but chunked; got {_cut(coding)!r}",
+                    f"importmock decodes no transfer coding but chunked; got {cut(coding)!r}",
                 )
             return None
         if declared is None:
             return 0
         values = {value.strip() for value in declared.split(",")}
         if len(values) > 1:
-            raise _Refused(
+            raise Refused(
                 400,
                 "BadRequest",
-                f"the request has differing Content-Length values: {_cut(declared)!r}",
+                f"the request has differing Content-Length values: {cut(declared)!r}",
             )
         value = values.pop()
         if not _DIGITS.fullmatch(value):
-            raise _Refused(400, "BadRequest", f"Content-Length is not a number: {_cut(declared)!r}")
+            raise Refused(400, "BadRequest", f"Content-Length is not a number: {cut(declared)!r}")
         digits = value.lstrip("0")
         return int(digits or "0") if len(digits) <= 18 else sys.maxsize
 
@@ -764,7 +634,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = self._framing(headers)
         if length is not None and length > limit:
             size = f"{length} bytes" if length < sys.maxsize else "more bytes than that"
-            raise _Refused(
+            raise Refused(
                 413,
                 "RequestEntityTooLargeException",
                 f"the request body has {size}; this server takes at most {limit}",
@@ -787,7 +657,7 @@ class _Handler(BaseHTTPRequestHandler):
             size_line = _CHUNK_SIZE_LINE.fullmatch(line)
             if size_line is None:
                 shown = line[:40].decode("latin-1").rstrip("\r\n")
-                raise _Refused(
+                raise Refused(
                     400,
                     "BadRequest",
                     f"malformed chunked body: {shown!r} is not a chunk size in hex digits",
@@ -798,14 +668,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self._trailers()
                 return bytes(body)
             if len(digits) > 16 or len(body) + size > limit:
-                raise _Refused(
+                raise Refused(
                     413,
                     "RequestEntityTooLargeException",
                     f"the request body has more than {limit} bytes, the most this server takes",
                 )
             body += self._read(size)
             if self._readline() != b"\r\n":
-                raise _Refused(400, "BadRequest", "malformed chunked body: a chunk ends in CRLF")
+                raise Refused(400, "BadRequest", "malformed chunked body: a chunk ends in CRLF")
 
     def _trailers(self) -> None:
         for _ in range(_MAX_TRAILER_LINES + 1):
@@ -813,8 +683,8 @@ class _Handler(BaseHTTPRequestHandler):
             if line in (b"\r\n", b"\n"):
                 return
             if not line.endswith(b"\n"):
-                raise _Refused(400, "BadRequest", "malformed chunked body: a trailer too long")
-        raise _Refused(
+                raise Refused(400, "BadRequest", "malformed chunked body: a trailer too long")
+        raise Refused(
             400, "BadRequest", f"the chunked body has over {_MAX_TRAILER_LINES} trailer lines"
         )
 
@@ -826,7 +696,7 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 piece = self.rfile.read(min(left, _READ_PIECE_BYTES))
             except _DeadlinePassed as late:
-                raise _Refused(408, "RequestTimeout", str(late)) from None
+                raise Refused(408, "RequestTimeout", str(late)) from None
             except (TimeoutError, OSError) as error:
                 raise _Closed(f"reading the body: {error}") from None
             if not piece:
@@ -841,7 +711,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             line = self.rfile.readline(65537)
         except _DeadlinePassed as late:
-            raise _Refused(408, "RequestTimeout", str(late)) from None
+            raise Refused(408, "RequestTimeout", str(late)) from None
         except (TimeoutError, OSError) as error:
             raise _Closed(f"reading the body: {error}") from None
         if not line:
@@ -897,35 +767,14 @@ def _request_target(target: str) -> tuple[str, str, str]:
     try:
         split = urlsplit(target)
     except ValueError as error:
-        raise _Refused(400, "BadRequest", f"the request target is not a URL: {error}") from None
+        raise Refused(400, "BadRequest", f"the request target is not a URL: {error}") from None
     if target.startswith("/"):
         return split.path or "/", split.query, ""
     if split.scheme in ("http", "https") and split.netloc and "@" not in split.netloc:
         return split.path or "/", split.query, split.netloc
-    raise _Refused(
-        400, "BadRequest", f"the request target is not a path or an http URL: {_cut(target)!r}"
+    raise Refused(
+        400, "BadRequest", f"the request target is not a path or an http URL: {cut(target)!r}"
     )
-
-
-def _host_of(authority: str) -> str | None:
-    """The host of ``host[:port]`` (lower case, IPv6 without brackets), or None."""
-    if authority.startswith("["):
-        host, closed, port = authority[1:].partition("]")
-        if not closed or not _PORT.fullmatch(port) or _address(host) is None:
-            return None
-    else:
-        host, _, port = authority.partition(":")
-        if not _PORT.fullmatch(":" + port if port else ""):
-            return None
-    host = host.lower().removesuffix(".")
-    if not host or not (_HOST_NAME.fullmatch(host) or _address(host) is not None):
-        return None
-    return host
-
-
-def _cut(text: str, limit: int = 200) -> str:
-    """A value from the request, cut short for an error message: a header may be 64 KiB."""
-    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 def _url(origin: str, path: str, query: str) -> str:
@@ -939,7 +788,7 @@ def _check_json_body(headers: Headers) -> None:
         return  # curl and hand-made requests often omit it; the body is still parsed
     media_type = content_type.split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.startswith("application/x-amz-json"):
-        raise _Refused(
+        raise Refused(
             415,
             "UnsupportedMediaTypeException",
             f"the body of this API call must be JSON (Content-Type: application/json), "
@@ -951,7 +800,7 @@ def _check_control_json(name: str, content_type: str | None) -> None:
     """What changes the mock's state takes ``Content-Type: application/json``, even with no
     body: a web page can send a form, text or nothing with no CORS preflight, never JSON."""
     if (content_type or "").split(";")[0].strip().lower() != "application/json":
-        raise _Refused(
+        raise Refused(
             415,
             "UnsupportedMediaType",
             f"{control.PREFIX}{name} takes a JSON body (Content-Type: application/json), "
@@ -959,7 +808,7 @@ def _check_control_json(name: str, content_type: str | None) -> None:
         )
 
 
-def _refusal_as_json(refusal: _Refused) -> Answer:
+def _refusal_as_json(refusal: Refused) -> Answer:
     """As a rest-json service answers: the code in ``x-amzn-ErrorType``, a JSON message."""
     body = json.dumps({"message": refusal.message}).encode()
     headers = {
@@ -970,14 +819,14 @@ def _refusal_as_json(refusal: _Refused) -> Answer:
     return refusal.status, headers, body
 
 
-def _refusal_as_gate(refusal: _Refused) -> Answer:
+def _refusal_as_gate(refusal: Refused) -> Answer:
     """A request refused before its path was looked at: readable by SDKs (the code in
     ``x-amzn-ErrorType``) and by people (``code`` and ``message``)."""
     status, headers, _ = _refusal_as_json(refusal)
     return status, headers, json.dumps({"code": refusal.code, "message": refusal.message}).encode()
 
 
-def _refusal_as_control(refusal: _Refused) -> Answer:
+def _refusal_as_control(refusal: Refused) -> Answer:
     body = json.dumps({"code": refusal.code, "message": refusal.message}).encode()
     return refusal.status, {"Content-Type": "application/json"}, body
 
@@ -1000,7 +849,7 @@ _S3_REFUSALS = {
 }
 
 
-def _refusal_as_s3(refusal: _Refused) -> Answer:
+def _refusal_as_s3(refusal: Refused) -> Answer:
     status, code, message = _S3_REFUSALS.get(refusal.status, (refusal.status, "", None))
     status, headers, text = s3_error(status, code or "InvalidRequest", message or refusal.message)
     return status, headers, text.encode()
@@ -1012,7 +861,7 @@ def warn_if_exposed(server: ImportmockServer, stream: Any = None) -> bool:
         return False
     stream = stream or sys.stderr
     line = "!" * 78
-    names = ", ".join(sorted(server.allowed_hosts - {"*"})) or "none"
+    names = ", ".join(sorted(server.gate.allowed_hosts - {"*"})) or "none"
     stream.write(
         f"{line}\n"
         f"WARNING: importmock is listening on {server.server_address[0]!s}, not loopback.\n"
