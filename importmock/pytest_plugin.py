@@ -29,7 +29,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "importmock(**options): activate importmock for the test, with these options "
         "(progression, durations, account_id, quotas, check_responses, upload_urls, "
         "passthrough); with the importmock_server fixture, its options instead (which also "
-        "takes max_body_bytes, timeout, credentials, strict_signatures)",
+        "takes max_body_bytes, timeout, request_timeout, max_connections, allow_origins, "
+        "allow_hosts, credentials, strict_signatures)",
     )
 
 
