@@ -31,6 +31,7 @@ import pytest
 import requests
 
 from tests.helpers import error_of, session_client
+from tests.peak_memory import memory, reset_peak
 from tests.services.lexv2.archives import (
     ROLE,
     bot_files,
@@ -234,28 +235,6 @@ ARCHIVES: dict[str, Callable[[], bytes]] = {
 # ---------------------------------------------------------------------------------------
 
 
-def _memory() -> dict[str, int]:
-    """VmRSS and VmHWM of this process, in bytes."""
-    found = {}
-    with open("/proc/self/status") as status:
-        for line in status:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = int(value.split()[0]) * 1024
-    return found
-
-
-def _reset_peak() -> bool:
-    """Set VmHWM back to the current resident set (Linux 4.0+), if this kernel allows."""
-    try:
-        with open("/proc/self/clear_refs", "w") as clear:
-            clear.write("5")
-    except OSError:
-        return False
-    memory = _memory()
-    return memory["VmHWM"] <= memory["VmRSS"] + MiB
-
-
 def measure_in_this_process(names: list[str]) -> list[dict[str, Any]]:
     """Import each named archive as a new bot in one mock: status, reasons, upload size
     and the peak memory above the resident set before StartImport (None if the peak
@@ -271,8 +250,8 @@ def measure_in_this_process(names: list[str]) -> list[dict[str, Any]]:
             body = ARCHIVES[name]()
             import_id = upload(lex, body)
             gc.collect()
-            measurable = _reset_peak() or number == 0
-            before = _memory()["VmRSS"]
+            measurable = reset_peak() or number == 0
+            before = memory()["VmRSS"]
             try:
                 lex.start_import(
                     importId=import_id,
@@ -288,7 +267,7 @@ def measure_in_this_process(names: list[str]) -> list[dict[str, Any]]:
                     "status": done["importStatus"],
                     "reasons": done.get("failureReasons", []),
                     "upload": len(body),
-                    "growth": _memory()["VmHWM"] - before if measurable else None,
+                    "growth": memory()["VmHWM"] - before if measurable else None,
                 }
             )
             del body

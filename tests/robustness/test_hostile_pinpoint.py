@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from tests.peak_memory import memory, reset_peak
+
 MiB = 1 << 20
 REPO = Path(__file__).resolve().parents[2]
 BUCKET = "hostile-endpoints"
@@ -53,28 +55,6 @@ FILES: dict[str, tuple[Callable[[], bytes], str]] = {
 }
 
 
-def _memory() -> dict[str, int]:
-    """VmRSS and VmHWM of this process, in bytes."""
-    found = {}
-    with open("/proc/self/status") as status:
-        for line in status:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = int(value.split()[0]) * 1024
-    return found
-
-
-def _reset_peak() -> bool:
-    """Set VmHWM back to the current resident set (Linux 4.0+), if this kernel allows."""
-    try:
-        with open("/proc/self/clear_refs", "w") as clear:
-            clear.write("5")
-    except OSError:
-        return False
-    memory = _memory()
-    return memory["VmHWM"] <= memory["VmRSS"] + MiB
-
-
 def measure_in_this_process(names: list[str]) -> list[dict[str, Any]]:
     """Import each named file in one mock: the job's status, counters and failures, and
     the peak memory above the resident set before CreateImportJob (None when the peak
@@ -96,8 +76,8 @@ def measure_in_this_process(names: list[str]) -> list[dict[str, Any]]:
             size = len(body)
             del body
             gc.collect()
-            measurable = _reset_peak() or number == 0
-            before = _memory()["VmRSS"]
+            measurable = reset_peak() or number == 0
+            before = memory()["VmRSS"]
             request = {
                 "Format": file_format,
                 "S3Url": f"s3://{BUCKET}/{name}",
@@ -118,7 +98,7 @@ def measure_in_this_process(names: list[str]) -> list[dict[str, Any]]:
                     "counters": [done.get(key) for key in ("TotalProcessed", "TotalFailures")],
                     "failures": done.get("Failures", [])[:2],
                     "size": size,
-                    "growth": _memory()["VmHWM"] - before if measurable else None,
+                    "growth": memory()["VmHWM"] - before if measurable else None,
                 }
             )
     return results
