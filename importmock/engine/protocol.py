@@ -4,10 +4,11 @@ Every target service (wisdom, qconnect, pinpoint, lexv2-models) speaks rest-json
 is the one protocol implemented. The plan for each operation is computed once from its
 shapes; the per-call work is a few dict operations.
 
-Bodies are read as strict JSON (RFC 8259), as Smithy's restJson1 servers read them: the
-non-standard tokens ``NaN``, ``Infinity`` and ``-Infinity``, numbers too large for a double,
-unpaired UTF-16 surrogates, timestamps no clock can hold and blobs that are not base64 are
-all ``SerializationException``, so no backend ever holds a value it cannot write back.
+Bodies are read as strict JSON (RFC 8259), as Smithy's restJson1 servers read them
+(:mod:`importmock.engine.strict_json`): the non-standard tokens ``NaN``, ``Infinity`` and
+``-Infinity``, numbers too large for a double, lone UTF-16 surrogates, timestamps no clock
+can hold and blobs that are not base64 are all ``SerializationException``, so no backend
+ever holds a value it cannot write back.
 Responses are strict JSON too (see :func:`_dumps`).
 """
 
@@ -17,7 +18,6 @@ import base64
 import binascii
 import json
 import math
-import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from email.utils import formatdate
@@ -26,6 +26,8 @@ from urllib.parse import parse_qs
 
 from botocore.model import OperationModel, Shape
 from botocore.utils import parse_timestamp
+
+from importmock.engine import strict_json
 
 Converter = Callable[[Any], Any]
 
@@ -142,65 +144,24 @@ def _ignored_dropped(shape: Shape, value: Any) -> Any:
     return value
 
 
-_NESTED_TOO_DEEPLY = "The request body is JSON nested too deeply."
+_NOT_JSON = "The request body is not valid JSON: {}"
+_NESTED_TOO_DEEPLY = _NOT_JSON.format(f"{strict_json.NESTED_TOO_DEEPLY}.")
 #: How deep (objects and arrays) a body may nest when its operation's input shape is
 #: recursive. Parsing, validation and the rest-json walks follow the value there, a
 #: Python frame per level, so the bound keeps them far inside the interpreter's
 #: recursion limit whatever the caller's own stack. Elsewhere the shape's own depth
 #: bounds those walks and only the parser's limit applies.
 MAX_RECURSIVE_NESTING = 256
-# A JSON escape or a raw (CESU-8) encoding of a UTF-16 surrogate: the cheap test that
-# tells whether a decoded body needs searching for unpaired ones.
-_SURROGATE_IN_BODY = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def _refuse_constant(token: str) -> Any:
-    raise ValueError(f"{token} is not a JSON value")
-
-
-def _finite_json_float(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"the number {text} is too large for a double")
-    return number
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
-        decoded = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_json_float)
-    except ValueError as exc:
-        raise SerializationError(f"The request body is not valid JSON: {exc}") from exc
-    except RecursionError:
-        raise SerializationError(_NESTED_TOO_DEEPLY) from None
+        decoded = strict_json.loads(body)
+    except strict_json.NotJson as problem:
+        raise SerializationError(_NOT_JSON.format(f"{problem}.")) from None
     if not isinstance(decoded, dict):
         raise SerializationError("The request body must be a JSON object.")
-    if _SURROGATE_IN_BODY.search(body):
-        _refuse_unpaired_surrogates(decoded)
     return decoded
-
-
-def _children(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [*value.keys(), *value.values()]
-    return value if isinstance(value, list) else []
-
-
-def _refuse_unpaired_surrogates(decoded: dict[str, Any]) -> None:
-    """A string holding half a surrogate pair is not text: it has no UTF-8 form, so it
-    could be neither stored, written to a file nor sent back."""
-    pending: list[Any] = [decoded]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str):
-            found = _SURROGATE.search(value)
-            if found is not None:
-                raise SerializationError(
-                    "The request body is not valid JSON: it holds an unpaired UTF-16 "
-                    f"surrogate (\\u{ord(found.group()):04x}), which is not a character."
-                )
-        else:
-            pending.extend(_children(value))
 
 
 def _nesting_depth(decoded: Any) -> int:

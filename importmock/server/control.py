@@ -26,6 +26,7 @@ from typing import Any, Union
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
+from importmock.engine import strict_json
 from importmock.engine.backend import mocked_clients
 from importmock.engine.errors import UnknownErrorCodeError, UnknownJobError
 from importmock.engine.session import Call, MockSession
@@ -185,9 +186,11 @@ def _arguments(
                 f"not {content_type or 'a body without Content-Type'}",
             )
         try:
-            args = json.loads(body, parse_constant=_not_json, parse_float=_finite_float)
-        except (ValueError, RecursionError) as error:
-            raise ControlError(400, "InvalidJSON", f"the body is not JSON: {error}") from None
+            # Strict, as AWS reads bodies: a NaN count or duration compares false with
+            # every bound, so it would slip past them.
+            args = strict_json.loads(body)
+        except strict_json.NotJson as problem:
+            raise ControlError(400, "InvalidJSON", f"the body is not JSON: {problem}") from None
     if not isinstance(args, dict):
         raise ControlError(400, "InvalidArgument", f"{PREFIX}{name} takes a JSON object")
     known = {**operation.required, **operation.optional}
@@ -210,19 +213,6 @@ def _arguments(
                 400, "InvalidArgument", f"'{member}' must be {wanted}; got {json.dumps(value)}"
             )
     return args
-
-
-def _not_json(constant: str) -> Any:
-    # Python's json reads NaN and Infinity, which JSON does not have: a NaN count or
-    # duration compares false with every bound, so it would slip past them.
-    raise ValueError(f"{constant} is not a JSON number")
-
-
-def _finite_float(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):  # 1e400: a JSON number, but no float holds it
-        raise ValueError(f"{text} is too large a number")
-    return number
 
 
 # -- sensitive members ---------------------------------------------------------------------

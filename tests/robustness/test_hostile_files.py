@@ -715,7 +715,7 @@ def test_pinpoint_refuses_unreadable_files(
             VALID_JSON_LINE + b"[" * VERY_DEEP + b"\n",
             "JSON",
             2,
-            "The line is not valid JSON: nested too deeply.",
+            "The line is not valid JSON: it is nested too deeply.",
             id="json-nested-100000-after-a-record",
         ),
     ],
@@ -1015,8 +1015,8 @@ def _bot_json(**members: Any) -> dict[str, Any]:
         ),
         pytest.param(
             json.dumps(_bot_json()).encode("utf-16-le"),
-            "the file is not valid JSON (Expecting property name enclosed in double quotes: "
-            "line 1 column 2 (char 1)).",
+            "the file is not valid JSON: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1).",
             id="utf16-without-bom",
         ),
         pytest.param(
@@ -1026,17 +1026,20 @@ def _bot_json(**members: Any) -> dict[str, Any]:
         ),
         pytest.param(
             b'{"name": "PizzaBot", "description": "a\x00b"}',
-            "the file is not valid JSON (Invalid control character at: line 1 column 39 "
-            "(char 38)).",
+            "the file is not valid JSON: Invalid control character at: line 1 column 39 (char 38).",
             id="raw-nul",  # JSON forbids raw control characters in strings
         ),
         pytest.param(
             json.dumps(_bot_json())[:35].encode(),  # inside "DRAFT"
-            "the file is not valid JSON (Unterminated string starting at: line 1 column 33 "
-            "(char 32)).",
+            "the file is not valid JSON: Unterminated string starting at: line 1 column 33 "
+            "(char 32).",
             id="cut-mid-record",
         ),
-        pytest.param(b"[" * VERY_DEEP, "the JSON is nested too deeply.", id="nested-100000"),
+        pytest.param(
+            b"[" * VERY_DEEP,
+            "the file is not valid JSON: it is nested too deeply.",
+            id="nested-100000",
+        ),
     ],
 )
 def test_lex_bot_json_that_cannot_be_read(lex: Lex, body: bytes, reason: str) -> None:
@@ -1055,13 +1058,15 @@ def test_lex_bot_json_that_cannot_be_read(lex: Lex, body: bytes, reason: str) ->
 )
 def test_lex_json_nested_100000_deep_fails_naming_the_file(lex: Lex, kind: str, path: str) -> None:
     files = {**valid_files(kind), path: b'{"a":' * VERY_DEEP}
-    assert lex.failed(kind, to_zip(files)) == [f"{path}: the JSON is nested too deeply."]
+    assert lex.failed(kind, to_zip(files)) == [
+        f"{path}: the file is not valid JSON: it is nested too deeply."
+    ]
 
 
 def test_lex_vocabulary_json_nested_100000_deep_fails_naming_the_file(lex: Lex) -> None:
     files = {"manifest.json": manifest("CustomVocabulary"), VOCABULARY_JSON: b"[" * VERY_DEEP}
     [reason] = lex.failed("CustomVocabulary", to_zip(files))
-    assert reason == f"{VOCABULARY_JSON}: the JSON is nested too deeply."
+    assert reason == (f"{VOCABULARY_JSON}: the file is not valid JSON: it is nested too deeply.")
 
 
 @pytest.mark.parametrize(
@@ -1150,8 +1155,8 @@ def test_lex_vocabulary_json_cut_mid_record(lex: Lex) -> None:
         VOCABULARY_JSON: b'{"customVocabularyItems": [{"phrase": "piz',
     }
     assert lex.failed("CustomVocabulary", to_zip(files)) == [
-        f"{VOCABULARY_JSON}: the file is not valid JSON (Unterminated string starting at: "
-        "line 1 column 39 (char 38))."
+        f"{VOCABULARY_JSON}: the file is not valid JSON: Unterminated string starting at: "
+        "line 1 column 39 (char 38)."
     ]
 
 

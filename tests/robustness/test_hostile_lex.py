@@ -433,6 +433,7 @@ VOCABULARY_JSON = f"{LOCALE}/CustomVocabulary/CustomVocabulary.json"
 BOT_LOCALE_JSON = f"{LOCALE}/BotLocale.json"
 LONE = "\ud800"
 PASSWORD_REFUSALS = {"SerializationException", "ValidationException"}
+NOT_JSON = "the file is not valid JSON: "
 
 
 @pytest.fixture
@@ -551,25 +552,29 @@ def test_a_display_as_longer_than_the_model_allows_fails_the_import(m: Any, lex:
 
 
 @pytest.mark.parametrize(
-    ("path", "change", "where"),
+    ("path", "change", "where", "code"),
     [
-        pytest.param(BOT_JSON, {"description": LONE}, "description", id="bot-description"),
+        pytest.param(
+            BOT_JSON, {"description": LONE}, "description", "\\ud800", id="bot-description"
+        ),
         pytest.param(
             ORDER_PIZZA,
             {"sampleUtterances": [{"utterance": "a pizza"}, {"utterance": f"x{LONE}y"}]},
             "sampleUtterances.2.utterance",
+            "\\ud800",
             id="nested-value",
         ),
-        pytest.param(BOT_JSON, {"\udc00": 1}, "\\udc00", id="key"),
+        pytest.param(BOT_JSON, {"\udc00": 1}, "\\udc00", "\\udc00", id="key"),
     ],
 )
 def test_lone_surrogates_in_archive_json_fail_the_import(
-    m: Any, lex: Any, path: str, change: dict[str, Any], where: str
+    m: Any, lex: Any, path: str, change: dict[str, Any], where: str, code: str
 ) -> None:
     files = pizza_files()
     files[path] = {**files[path], **change}  # json.dumps writes them as \\ud800 escapes
     assert failed_bot_import(m, lex, to_zip(files)) == [
-        f"{path}: the text at '{where}' holds a lone surrogate, which is not Unicode text."
+        f"{path}: the file is not valid JSON: the text at '{where}' holds a lone surrogate "
+        f"({code}), which is not Unicode text."
     ]
 
 
@@ -583,8 +588,9 @@ def test_a_lone_surrogate_in_a_vocabulary_phrase_fails_the_import(m: Any, lex: A
     assert (done["importStatus"], done["failureReasons"]) == (
         "Failed",
         [
-            f"{VOCABULARY_JSON}: the text at 'customVocabularyItems.1.phrase' holds a lone "
-            "surrogate, which is not Unicode text."
+            f"{VOCABULARY_JSON}: the file is not valid JSON: the text at "
+            "'customVocabularyItems.1.phrase' holds a lone surrogate (\\ud800), which is not "
+            "Unicode text."
         ],
     )
 
@@ -662,10 +668,10 @@ def test_a_bot_description_no_zip_can_hold_never_gives_a_completed_export(m: Any
 @pytest.mark.parametrize(
     ("token", "reason"),
     [
-        ("NaN", "the file is not valid JSON (NaN is not a JSON value)."),
-        ("Infinity", "the file is not valid JSON (Infinity is not a JSON value)."),
-        ("-Infinity", "the file is not valid JSON (-Infinity is not a JSON value)."),
-        ("1e400", "the number 1e400 is too large for a double."),
+        ("NaN", f"{NOT_JSON}NaN is not a JSON value; JSON has no NaN or Infinity."),
+        ("Infinity", f"{NOT_JSON}Infinity is not a JSON value; JSON has no NaN or Infinity."),
+        ("-Infinity", f"{NOT_JSON}-Infinity is not a JSON value; JSON has no NaN or Infinity."),
+        ("1e400", f"{NOT_JSON}the number 1e400 is too large for a double."),
     ],
 )
 def test_numbers_json_cannot_hold_fail_the_import(
@@ -693,8 +699,8 @@ def test_an_integer_no_model_type_holds_fails_the_import(m: Any, lex: Any) -> No
     files = pizza_files()
     files[BOT_JSON] = json.dumps({"name": "PizzaBot", "idleSessionTTLInSeconds": 10**24})
     assert failed_bot_import(m, lex, to_zip(files)) == [
-        f"{BOT_JSON}: the number 1000000000000000000000000 has more than 19 digits; no number "
-        "type of the model holds it."
+        f"{BOT_JSON}: {NOT_JSON}the number 1000000000000000000000000 is 25 digits long; at "
+        "most 19 are read."
     ]
 
 

@@ -42,7 +42,11 @@ def test_a_body_nested_100000_deep_is_a_serialization_error(
     rewrite_body(client, lambda _: b'{"a":' * 100_000)
     with pytest.raises(ClientError) as raised:
         call(client)
-    assert error_of(raised.value) == (code, "The request body is JSON nested too deeply.", 400)
+    assert error_of(raised.value) == (
+        code,
+        "The request body is not valid JSON: it is nested too deeply.",
+        400,
+    )
     # The mock goes on serving, and the refused call created nothing.
     plain = session_client(client_name)
     if client_name == "qconnect":

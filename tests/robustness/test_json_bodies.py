@@ -2,7 +2,7 @@
 
 ``NaN``, ``Infinity`` and ``-Infinity`` are not JSON (RFC 8259); Python's parser reads them,
 so they used to be stored and echoed as bare tokens no other JSON parser reads. A number
-too large for a double became one of them. An unpaired UTF-16 surrogate (``"\\ud800"``)
+too large for a double became one of them. A lone UTF-16 surrogate (``"\\ud800"``)
 has no UTF-8 form and crashed whatever encoded it later. A timestamp no clock can hold, a
 blob that is not base64 and a recursive value nested hundreds deep crashed the call with a
 raw Python exception (a 500 in server mode). Each is now a ``SerializationException``, as
@@ -71,7 +71,10 @@ def _export_body(password: bytes) -> Callable[[Any], bytes]:
 
 
 def _surrogate(code: str) -> str:
-    return f"{BAD_JSON}it holds an unpaired UTF-16 surrogate (\\u{code}), which is not a character."
+    return (
+        f"{BAD_JSON}the text at 'filePassword' holds a lone surrogate (\\u{code}), which is "
+        "not Unicode text."
+    )
 
 
 #: (case, client, the raw body for a bot id, the call, the error message)
@@ -79,10 +82,10 @@ CASES: list[tuple[str, str, Callable[[Any], bytes], Call, str]] = [
     *[
         (f"bare-{token}", "lexv2-models", _locale_body(token), _create_locale, message)
         for token, message in (
-            ("NaN", f"{BAD_JSON}NaN is not a JSON value"),
-            ("Infinity", f"{BAD_JSON}Infinity is not a JSON value"),
-            ("-Infinity", f"{BAD_JSON}-Infinity is not a JSON value"),
-            ("1e999", f"{BAD_JSON}the number 1e999 is too large for a double"),
+            ("NaN", f"{BAD_JSON}NaN is not a JSON value; JSON has no NaN or Infinity."),
+            ("Infinity", f"{BAD_JSON}Infinity is not a JSON value; JSON has no NaN or Infinity."),
+            ("-Infinity", f"{BAD_JSON}-Infinity is not a JSON value; JSON has no NaN or Infinity."),
+            ("1e999", f"{BAD_JSON}the number 1e999 is too large for a double."),
         )
     ],
     (
@@ -129,7 +132,7 @@ CASES: list[tuple[str, str, Callable[[Any], bytes], Call, str]] = [
         lambda qconnect, _: qconnect.retrieve(
             assistantId=UUID, retrievalConfiguration={}, retrievalQuery="q"
         ),
-        "The request body is JSON nested too deeply.",
+        f"{BAD_JSON}it is nested too deeply.",
     ),
 ]
 PARAMETERS = pytest.mark.parametrize(
@@ -212,7 +215,7 @@ def test_a_bare_token_posted_with_requests(server: RunningServer, token: str) ->
     assert (answer.status_code, answer.headers["x-amzn-ErrorType"], answer.json()) == (
         400,
         "SerializationException",
-        {"message": f"{BAD_JSON}{token} is not a JSON value"},
+        {"message": f"{BAD_JSON}{token} is not a JSON value; JSON has no NaN or Infinity."},
     )
     assert server.client("qconnect").list_knowledge_bases()["knowledgeBaseSummaries"] == []
 

@@ -340,23 +340,23 @@ def test_advancing_an_unknown_job_is_a_400_naming_only_that_id() -> None:
         (
             "progression",
             '{"progression": "time", "durations": NaN}',
-            "the body is not JSON: NaN is not a JSON number",
+            "the body is not JSON: NaN is not a JSON value; JSON has no NaN or Infinity",
         ),
         (
             "progression",
             '{"progression": "time", "durations": {"START_IN_PROGRESS": -Infinity}}',
-            "the body is not JSON: -Infinity is not a JSON number",
+            "the body is not JSON: -Infinity is not a JSON value; JSON has no NaN or Infinity",
         ),
         (
             "progression",
             '{"progression": "time", "durations": 1e400}',
-            "the body is not JSON: 1e400 is too large a number",
+            "the body is not JSON: the number 1e400 is too large for a double",
         ),
         (
             "inject_error",
             '{"service": "pinpoint", "operation": "GetApps", '
             '"code": "TooManyRequestsException", "times": NaN}',
-            "the body is not JSON: NaN is not a JSON number",
+            "the body is not JSON: NaN is not a JSON value; JSON has no NaN or Infinity",
         ),
     ],
 )

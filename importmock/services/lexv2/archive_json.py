@@ -1,12 +1,12 @@
 """The JSON files of a Lex archive: parsed as strictly as AWS's parsers, within a budget,
 and kept to the model's shapes.
 
-Python's ``json`` module accepts what JSON and AWS do not: ``NaN``, ``Infinity`` and
-``-Infinity``, numbers too big for any number type of the model (``1e400`` becomes
-infinity), and ``\\ud800`` escapes that decode to lone surrogates, which no UTF-8 writer
-can encode (an export, a response, a failure reason). Each of these fails its file here,
-with a reason, so nothing an archive holds can later be echoed as a bare ``NaN`` or crash
-the writer of an export.
+The engine's strict reader (:mod:`importmock.engine.strict_json`) refuses what JSON and
+AWS do not take: ``NaN``, ``Infinity`` and ``-Infinity``, numbers too big for any number
+type of the model (``1e400``, integers over 19 digits), and ``\\ud800`` escapes that
+decode to lone surrogates, which no UTF-8 writer can encode (an export, a response, a
+failure reason). Each of these fails its file here, with a reason, so nothing an archive
+holds can later be echoed as a bare ``NaN`` or crash the writer of an export.
 
 Parsed JSON costs far more memory than its text (``{}`` is 2 bytes of text and 64 of
 Python), so an archive's files share a budget of values, counted from the text before
@@ -15,12 +15,11 @@ anything is parsed.
 
 from __future__ import annotations
 
-import json
-import math
-import re
 from typing import Any
 
 from botocore.model import Shape
+
+from importmock.engine import strict_json
 
 #: The values the JSON files of one archive may hold together: over six times the
 #: 1,000-intent bot of benchmarks/bench_lex_import.py (156,000), and about what one
@@ -33,9 +32,6 @@ MAX_INTEGER_DIGITS = 19
 #: whole as AWS's validation messages quote it.
 MAX_REASON_LENGTH = 10_000
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
 
 class JsonProblem(ValueError):
     """Why a file's JSON is refused: the reason, without the file's name."""
@@ -43,10 +39,6 @@ class JsonProblem(ValueError):
 
 class OverBudget(JsonProblem):
     """The archive's JSON files hold more values together than the budget."""
-
-
-class _Refused(Exception):
-    """Raised from inside ``json.loads`` by a hook that refuses a token."""
 
 
 class ValueBudget:
@@ -68,67 +60,14 @@ class ValueBudget:
             )
 
 
-def _constant(name: str) -> Any:
-    raise _Refused(f"the file is not valid JSON ({name} is not a JSON value).")
-
-
-def _float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _Refused(f"the number {quoted(text, 40)} is too large for a double.")
-    return value
-
-
-def _int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
-        raise _Refused(
-            f"the number {quoted(text, 40)} has more than {MAX_INTEGER_DIGITS} digits; "
-            "no number type of the model holds it."
-        )
-    return int(text)
-
-
 def parse(text: str, budget: ValueBudget | None = None) -> Any:
     """The JSON value of ``text``, or JsonProblem saying why it is refused."""
     if budget is not None:
         budget.charge(text)
     try:
-        data = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
-    except _Refused as refused:
-        raise JsonProblem(str(refused)) from None
-    except RecursionError:
-        raise JsonProblem("the JSON is nested too deeply.") from None
-    except ValueError as broken:
-        raise JsonProblem(f"the file is not valid JSON ({broken}).") from None
-    if _SURROGATE_ESCAPE.search(text):  # only an escape can give a lone surrogate
-        where = _lone_surrogate(data)
-        if where is not None:
-            raise JsonProblem(
-                f"the text at '{where}' holds a lone surrogate, which is not Unicode text."
-            )
-    return data
-
-
-def _lone_surrogate(data: Any) -> str | None:
-    """The path of the first string (value or key) holding a lone surrogate, or None.
-
-    A loop, not recursion: the value may be nested as deep as the parser allows.
-    """
-    pending: list[tuple[Any, str]] = [(data, "")]
-    while pending:
-        value, path = pending.pop()
-        if isinstance(value, str):
-            if _SURROGATE.search(value):
-                return path or "(the file)"
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                where = f"{path}.{printable(key)}" if path else printable(key)
-                if _SURROGATE.search(key):
-                    return where
-                pending.append((item, where))
-        elif isinstance(value, list):
-            pending.extend((item, f"{path}.{index}") for index, item in enumerate(value, 1))
-    return None
+        return strict_json.loads(text, max_integer_digits=MAX_INTEGER_DIGITS)
+    except strict_json.NotJson as problem:
+        raise JsonProblem(f"the file is not valid JSON: {problem}.") from None
 
 
 def printable(text: str) -> str:

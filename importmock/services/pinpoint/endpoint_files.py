@@ -10,21 +10,22 @@ Records are read as they are asked for, from the file's bytes: reading holds the
 a few lines at a time (and the records the caller keeps), never a decoded copy of the
 whole file. Checks on the whole file's bytes (compression, UTF-8, NUL bytes) come first,
 so the same file always fails for the same reason. Values are read as AWS's JSON parser (Jackson,
-with its default limits) reads them: no NaN or Infinity, no number beyond a double or over
-1,000 characters; and a member given as ``null`` is absent, as in an API request.
+with its default limits) reads them, by the engine's strict reader: no NaN or Infinity, no
+number beyond a double or over 1,000 characters, no lone surrogate; and a member given as
+``null`` is absent, as in an API request.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import json
 import math
 import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from importmock.engine import strict_json
 from importmock.engine.text_files import nul_byte
 from importmock.services.pinpoint.endpoints import (
     DEMOGRAPHIC,
@@ -348,36 +349,6 @@ def _read_csv(lines: Iterator[str]) -> Iterator[Record]:
 
 
 # -- JSON -----------------------------------------------------------------------------
-class _NotJson(ValueError):
-    """A line AWS's JSON parser refuses though Python's json module would read it."""
-
-
-def _no_constant(name: str) -> Any:
-    raise _NotJson(f"non-standard token '{name}'; JSON has no NaN or Infinity")
-
-
-def _int(text: str) -> int:
-    if len(text) > MAX_NUMBER_CHARACTERS:
-        raise _NotJson(_too_long(text))
-    return int(text)
-
-
-def _float(text: str) -> float:
-    if len(text) > MAX_NUMBER_CHARACTERS:
-        raise _NotJson(_too_long(text))
-    value = float(text)
-    if not math.isfinite(value):
-        raise _NotJson(f"the number {text} is out of range of a double")
-    return value
-
-
-def _too_long(number: str) -> str:
-    return f"a number {len(number)} characters long; at most {MAX_NUMBER_CHARACTERS} are allowed"
-
-
-_DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_no_constant)
-
-
 def _read_json(lines: Iterator[str]) -> Iterator[Record]:
     any_line = parsed_any = False
     for number, raw in enumerate(lines, start=1):
@@ -386,21 +357,15 @@ def _read_json(lines: Iterator[str]) -> Iterator[Record]:
             continue
         any_line = True
         try:
-            record = _DECODER.decode(line)
-        except (ValueError, RecursionError) as error:
-            reason = str(error) if isinstance(error, ValueError) else "nested too deeply"
-            yield (number, None, f"The line is not valid JSON: {reason}.", len(line))
+            record = strict_json.loads(line, max_number_characters=MAX_NUMBER_CHARACTERS)
+        except strict_json.NotJson as refused:
+            # A lone surrogate is JSON to AWS's parser: the line counts as one read.
+            parsed_any = parsed_any or isinstance(refused, strict_json.LoneSurrogate)
+            yield (number, None, f"The line is not valid JSON: {refused}.", len(line))
             continue
         parsed_any = True
         if not isinstance(record, dict):
             problem = "The line is not a JSON object; each line must be one endpoint definition."
-            yield (number, None, problem, len(line))
-            continue
-        if ("\\ud" in line or "\\uD" in line) and _has_lone_surrogate(record):
-            problem = (
-                "The line is not valid text: it escapes half of a UTF-16 surrogate pair "
-                "(\\ud800-\\udfff) that is not a character on its own."
-            )
             yield (number, None, problem, len(line))
             continue
         if "null" in line:  # most lines have none: no need to walk them
@@ -411,27 +376,6 @@ def _read_json(lines: Iterator[str]) -> Iterator[Record]:
             "No line of the file is JSON; a JSON import file has one endpoint definition "
             "(a JSON object) per line."
         )
-
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def _has_lone_surrogate(value: Any) -> bool:
-    """Whether any string in a parsed line (keys too) holds a lone surrogate, which only a
-    ``\\uXXXX`` escape can produce: nothing could store or send it as UTF-8. Walked without
-    recursion, as the value may be nested as deep as the parser went."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item)
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
 
 
 def _without_null_members(record: dict[str, Any]) -> dict[str, Any]:

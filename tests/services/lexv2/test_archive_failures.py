@@ -109,8 +109,8 @@ def test_broken_json_names_the_file(m: Any, lex: Any) -> None:
     files = bot_files()
     files[f"{LOCALE}/Intents/Greeting/Intent.json"] = '{"name": "Greeting",'
     assert failed_bot_import(m, lex, to_zip(files)) == [
-        f"{LOCALE}/Intents/Greeting/Intent.json: the file is not valid JSON "
-        "(Expecting property name enclosed in double quotes: line 1 column 21 (char 20))."
+        f"{LOCALE}/Intents/Greeting/Intent.json: the file is not valid JSON: "
+        "Expecting property name enclosed in double quotes: line 1 column 21 (char 20)."
     ]
 
 

@@ -37,7 +37,7 @@ from .conftest import (
 JSON_URL = f"s3://{BUCKET}/endpoints.json"
 CSV_URL = f"s3://{BUCKET}/endpoints.csv"
 BASIC = ["Id", "Address", "ChannelType"]
-NAN_TOKEN = "non-standard token '{}'; JSON has no NaN or Infinity"
+NAN_TOKEN = "{} is not a JSON value; JSON has no NaN or Infinity"
 
 
 def import_lines(m: Any, pinpoint: Any, app_id: str, *lines: Any) -> dict[str, Any]:
@@ -212,9 +212,11 @@ def test_nan_infinity_and_numbers_aws_cannot_read_fail_their_lines(
         f"{JSON_URL} line 2: {not_json}{NAN_TOKEN.format('NaN')}.",
         f"{JSON_URL} line 3: {not_json}{NAN_TOKEN.format('Infinity')}.",
         f"{JSON_URL} line 4: {not_json}{NAN_TOKEN.format('-Infinity')}.",
-        f"{JSON_URL} line 5: {not_json}the number 1e999999 is out of range of a double.",
-        f"{JSON_URL} line 6: {not_json}a number 100000 characters long; at most 1000 are allowed.",
-        f"{JSON_URL} line 7: {not_json}a number 1002 characters long; at most 1000 are allowed.",
+        f"{JSON_URL} line 5: {not_json}the number 1e999999 is too large for a double.",
+        f"{JSON_URL} line 6: {not_json}the number {'7' * 24}...{'7' * 13} is 100000 characters "
+        "long; at most 1000 are read.",
+        f"{JSON_URL} line 7: {not_json}the number 0.{'5' * 22}...{'5' * 13} is 1002 characters "
+        "long; at most 1000 are read.",
         f"{JSON_URL} line 8: Metrics.score {HUGE_INTEGER_SHOWN} is not a number.",
         f"{JSON_URL} line 9: Location.Longitude -{HUGE_INTEGER_SHOWN[:-4]}... is not a number "
         "from -180 to 180.",
@@ -305,11 +307,12 @@ def test_a_lone_surrogate_escape_fails_its_line(m: Any, pinpoint: Any, app_id: s
     )
 
     assert (job["JobStatus"], counters(job)) == ("COMPLETED", (1, 1, 0, 3, 2))
-    reason = (
-        "The line is not valid text: it escapes half of a UTF-16 surrogate pair "
-        "(\\ud800-\\udfff) that is not a character on its own."
-    )
-    assert job["Failures"] == [f"{JSON_URL} line 1: {reason}", f"{JSON_URL} line 2: {reason}"]
+    assert job["Failures"] == [
+        f"{JSON_URL} line 1: The line is not valid JSON: the text at 'Id' holds a lone "
+        "surrogate (\\ud800), which is not Unicode text.",
+        f"{JSON_URL} line 2: The line is not valid JSON: the text at 'User.UserId' holds a "
+        "lone surrogate (\\udfff), which is not Unicode text.",
+    ]
     assert stored(pinpoint, app_id, "pair-1")["Attributes"] == {"mood": ["\U0001f600"]}
 
 
