@@ -26,8 +26,11 @@ Farewell,Goodbye and have a nice day.,hello,plain,Chat
 
 def demo() -> None:
     """Import quick responses into a knowledge base and print the job as it moves."""
+    # The standard library's HTTP client: importmock answers it (and requests, urllib3,
+    # httpx, aiohttp) in-process, and the demo needs nothing but boto3.
+    import urllib.request
+
     import boto3
-    import requests
 
     from importmock import mock_imports
 
@@ -39,10 +42,11 @@ def demo() -> None:
         print(f"knowledge base {kb_id} is {kb['knowledgeBase']['status']}")
 
         upload = client.start_content_upload(knowledgeBaseId=kb_id, contentType="text/csv")
-        put = requests.put(
-            upload["url"], data=DEMO_FILE.encode(), headers=upload["headersToInclude"]
+        put = urllib.request.Request(
+            upload["url"], data=DEMO_FILE.encode(), headers=upload["headersToInclude"], method="PUT"
         )
-        print(f"uploaded quick-responses.csv: HTTP {put.status_code}")
+        with urllib.request.urlopen(put) as uploaded:
+            print(f"uploaded quick-responses.csv: HTTP {uploaded.status}")
 
         job = client.start_import_job(
             knowledgeBaseId=kb_id, importJobType="QUICK_RESPONSES", uploadId=upload["uploadId"]
@@ -57,7 +61,8 @@ def demo() -> None:
         for summary in client.list_quick_responses(knowledgeBaseId=kb_id)["quickResponseSummaries"]:
             print(f"created quick response '{summary['name']}' ({summary['status']})")
         if "failedRecordReport" in job:
-            report = requests.get(job["failedRecordReport"]).text
+            with urllib.request.urlopen(job["failedRecordReport"]) as download:
+                report = download.read().decode("utf-8")
             for row in csv.DictReader(io.StringIO(report)):
                 print(f"failed row '{row['name']}': {row['error']}")
         print(f"{len(mock.calls)} calls intercepted; nothing left this process.")
