@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import botocore.session
 import pytest
 import requests
 from botocore.config import Config
@@ -135,10 +136,23 @@ CASES: list[tuple[str, str, Callable[[Any], bytes], Call, str]] = [
         f"{BAD_JSON}it is nested too deeply.",
     ),
 ]
+# Retrieve, the recursive input shape, came to qconnect's model after the oldest botocore.
+_NO_RETRIEVE = "Retrieve" not in (
+    botocore.session.get_session().get_service_model("qconnect").operation_names
+)
 PARAMETERS = pytest.mark.parametrize(
     ("client_name", "body", "call", "message"),
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
+    [
+        pytest.param(
+            *case[1:],
+            id=case[0],
+            marks=pytest.mark.skipif(
+                case[0].startswith("recursive") and _NO_RETRIEVE,
+                reason="this botocore's qconnect model has no Retrieve operation",
+            ),
+        )
+        for case in CASES
+    ],
 )
 
 
