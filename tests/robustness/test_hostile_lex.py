@@ -19,8 +19,6 @@ import io
 import json
 import os
 import struct
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +29,7 @@ import pytest
 import requests
 
 from tests.helpers import error_of, session_client
-from tests.peak_memory import memory, reset_peak
+from tests.peak_memory import measured_in_children, memory, reset_peak
 from tests.services.lexv2.archives import (
     ROLE,
     bot_files,
@@ -53,7 +51,6 @@ from tests.services.lexv2.test_archive_failures import DESCRIPTION_MAX
 
 MiB = 1 << 20
 MAX_JSON_VALUES = 1_000_000  # docs/behaviour-notes.md: the values an archive's JSON may hold
-REPO = Path(__file__).resolve().parents[2]
 LOCALE = "PizzaBot/BotLocales/en_US"
 ORDER_PIZZA = f"{LOCALE}/Intents/OrderPizza/Intent.json"
 BOT_JSON = "PizzaBot/Bot.json"
@@ -274,33 +271,10 @@ def measure_in_this_process(names: list[str]) -> list[dict[str, Any]]:
     return results
 
 
-_CHILD = (
-    "import json, sys\n"
-    "from tests.robustness.test_hostile_lex import measure_in_this_process\n"
-    "print(json.dumps(measure_in_this_process(sys.argv[1:])))\n"
-)
-
-
 def measure(names: list[str]) -> dict[str, dict[str, Any]]:
-    """``measure_in_this_process`` in fresh child processes: one for all archives where the
-    kernel lets a process reset its peak, else one per archive."""
-    pending, results = list(names), {}
-    while pending:
-        done = subprocess.run(
-            [sys.executable, "-c", _CHILD, *pending],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=600,  # seconds are expected; minutes mean a reader lost its bound
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        measured = json.loads(done.stdout.splitlines()[-1])
-        for result in measured:
-            if result["growth"] is not None:
-                results[result["name"]] = result
-        pending = [name for name in pending if name not in results]
-    return results
+    """``measure_in_this_process`` in fresh child processes (one for all archives where the
+    kernel lets a process reset its peak)."""
+    return measured_in_children("tests.robustness.test_hostile_lex", names, timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -11,19 +11,15 @@ timing. Minutes instead of seconds would show as the child's timeout.
 from __future__ import annotations
 
 import gc
-import json
-import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.peak_memory import memory, reset_peak
+from tests.peak_memory import measured_in_children, memory, reset_peak
 
 MiB = 1 << 20
-REPO = Path(__file__).resolve().parents[2]
 BUCKET = "hostile-endpoints"
 ROLE = "arn:aws:iam::123456789012:role/pinpoint-import"
 LINES = 400_000
@@ -104,33 +100,11 @@ def measure_in_this_process(names: list[str]) -> list[dict[str, Any]]:
     return results
 
 
-_CHILD = (
-    "import json, sys\n"
-    "from tests.robustness.test_hostile_pinpoint import measure_in_this_process\n"
-    "print(json.dumps(measure_in_this_process(sys.argv[1:])))\n"
-)
-
-
 @pytest.fixture(scope="module")
 def measured() -> dict[str, dict[str, Any]]:
-    """Every file measured in fresh child processes: one for all where the kernel lets a
-    process reset its peak, else one per file."""
-    pending, results = list(FILES), {}
-    while pending:
-        done = subprocess.run(
-            [sys.executable, "-c", _CHILD, *pending],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=120,  # seconds are expected; minutes mean a reader lost its bound
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        for result in json.loads(done.stdout.splitlines()[-1]):
-            if result["growth"] is not None:
-                results[result["name"]] = result
-        pending = [name for name in pending if name not in results]
-    return results
+    """Every file measured in fresh child processes (one for all where the kernel lets a
+    process reset its peak)."""
+    return measured_in_children("tests.robustness.test_hostile_pinpoint", list(FILES), 120)
 
 
 #: What reading a file may cost above holding it: the interpreter's churn and the
