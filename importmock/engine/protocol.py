@@ -9,14 +9,13 @@ Bodies are read as strict JSON (RFC 8259), as Smithy's restJson1 servers read th
 ``-Infinity``, numbers too large for a double, lone UTF-16 surrogates, timestamps no clock
 can hold and blobs that are not base64 are all ``SerializationException``, so no backend
 ever holds a value it cannot write back.
-Responses are strict JSON too (see :func:`_dumps`).
+Responses are strict JSON too (:func:`importmock.engine.strict_json.dumps`).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
 import math
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
@@ -360,27 +359,7 @@ def _json_default(value: Any) -> Any:
 
 
 def _dumps(value: Any) -> bytes:
-    """Strict JSON: never the bare ``NaN``/``Infinity`` tokens, which are not JSON.
-
-    Every way a non-finite number could reach a backend is refused, so none should hold
-    one; if one does, it is written as restJson1 writes non-finite doubles, the strings
-    ``"NaN"``, ``"Infinity"`` and ``"-Infinity"``, rather than failing the call.
-    """
-    try:
-        return json.dumps(value, default=_json_default, allow_nan=False).encode()
-    except ValueError:  # a non-finite float (a circular value fails again, below)
-        text = _non_finite_as_text(value)
-        return json.dumps(text, default=_json_default, allow_nan=False).encode()
-
-
-def _non_finite_as_text(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, dict):
-        return {key: _non_finite_as_text(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_non_finite_as_text(item) for item in value]
-    return value
+    return strict_json.dumps(value, default=_json_default)
 
 
 def _encode_timestamp_leaf(default_format: str) -> Callable[[Shape], Converter | None]:

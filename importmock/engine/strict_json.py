@@ -7,6 +7,8 @@ no UTF-8 writer can encode. A value read from any of them could later be echoed 
 ``NaN``, compare false with every bound, or crash the writer of a response, a file or a
 failure reason, so :func:`loads` refuses them all with :class:`NotJson`.
 
+:func:`dumps` is the writing side: never a bare ``NaN`` token in a response.
+
 Every caller frames the problem its own way (a ``SerializationException``, a failed line,
 a failure reason, a controller's 400); the problem itself reads the same everywhere, after
 "not valid JSON: ".
@@ -19,7 +21,7 @@ import math
 import re
 import sys
 from functools import cache
-from typing import Any
+from typing import Any, Callable
 
 #: The problem of JSON nested deeper than the parser (or a caller's own bound) goes.
 NESTED_TOO_DEEPLY = "it is nested too deeply"
@@ -161,6 +163,30 @@ def _decoder(max_number_characters: int | None, max_integer_digits: int | None) 
     return json.JSONDecoder(
         parse_int=parse_int, parse_float=parse_float, parse_constant=_refuse_constant
     )
+
+
+def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
+    """``value`` as strict JSON: never the bare ``NaN``/``Infinity`` tokens.
+
+    Every way a non-finite number could come in is refused, so none should be held; if
+    one is, it is written as restJson1 writes non-finite doubles, the strings ``"NaN"``,
+    ``"Infinity"`` and ``"-Infinity"``, rather than failing the answer.
+    """
+    try:
+        return json.dumps(value, default=default, allow_nan=False).encode()
+    except ValueError:  # a non-finite float (a circular value fails again, below)
+        text = _non_finite_as_text(value)
+        return json.dumps(text, default=default, allow_nan=False).encode()
+
+
+def _non_finite_as_text(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {key: _non_finite_as_text(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_non_finite_as_text(item) for item in value]
+    return value
 
 
 def _refuse_constant(token: str) -> Any:

@@ -19,7 +19,6 @@ import base64
 import binascii
 import dataclasses
 import json
-import math
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, Union
@@ -354,10 +353,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(bytes(value)).decode()
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value).replace("inf", "Infinity").replace("nan", "NaN")  # as AWS's JSON
     return value
 
 
 def _json(status: int, document: Any) -> Answer:
-    return status, {"Content-Type": "application/json"}, json.dumps(document).encode()
+    return status, {"Content-Type": "application/json"}, strict_json.dumps(document)
