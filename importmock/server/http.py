@@ -58,6 +58,12 @@ LARGEST_CONNECTION_LIMIT = 10_000
 LONGEST_TIMEOUT_SECONDS = 86_400.0
 #: How long a stop waits for the threads of the connections it has closed.
 STOP_WAIT_SECONDS = 30.0
+#: After the answer, what a closing connection still reads (and drops) of a body the client
+#: is sending, and for how long: closing a socket with unread bytes resets the connection,
+#: and a client still writing (aiohttp streaming a generator into a refused upload) then
+#: sees the reset instead of the answer it was sent.
+LINGER_BYTES = 1024 * 1024
+LINGER_SECONDS = 1.0
 Answer = tuple[int, dict[str, str], bytes]
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -289,6 +295,26 @@ class ImportmockServer(ThreadingHTTPServer):
                 # connect again at once.
                 self._open_connections.discard(request)
             self.shutdown_request(request)
+
+    def shutdown_request(self, request: Any) -> None:
+        """Close a connection the lingering way: end our side, drop what the client still
+        sends (up to ``LINGER_BYTES``, ``LINGER_SECONDS``), then close."""
+        try:
+            request.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + LINGER_SECONDS
+            dropped = 0
+            while dropped < LINGER_BYTES:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                request.settimeout(left)
+                received = request.recv(65536)
+                if not received:  # the client has closed its side too
+                    break
+                dropped += len(received)
+        except OSError:  # reset, timed out, or already shut by a stop
+            pass
+        self.close_request(request)
 
     def _turn_away(self, connection: socket.socket) -> None:
         """Answer a connection over the limit with a 503, from the accepting thread."""
