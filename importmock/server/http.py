@@ -577,9 +577,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and operation is not None and operation.method == "POST":
             _check_control_json(name, headers.get("Content-Type"))
         payload = self._body(headers)
-        return control.handle(
-            self.server.session, self.command, name, headers.get("Content-Type"), payload
-        )
+        return control.handle(self.server.session, self.command, name, payload)
 
     def _presigned(self, path: str, query: str, headers: Headers) -> Answer:
         self._framing(headers)  # framing it cannot trust is a 400 first
