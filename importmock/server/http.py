@@ -390,6 +390,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.rfile = io.BufferedReader(self._reader)
         self._continue_owed = False
         self._authority = ""
+        # The address this client connected to, once per connection: a Host naming it is
+        # this server's own.
+        try:
+            self._reached: str | None = str(self.connection.getsockname()[0]).partition("%")[0]
+        except OSError:
+            self._reached = None
 
     def handle_one_request(self) -> None:
         """http.server's, plus: empty lines before a request line are skipped, and a
@@ -598,11 +604,9 @@ class _Handler(BaseHTTPRequestHandler):
         return "http://" + (self._authority or urlsplit(self.server.url).netloc)
 
     def _checked_authority(self, target_authority: str, headers: Headers) -> str:
-        try:
-            reached: str | None = str(self.connection.getsockname()[0]).partition("%")[0]
-        except OSError:
-            reached = None
-        return self.server.gate.authority(target_authority, headers, self.request_version, reached)
+        return self.server.gate.authority(
+            target_authority, headers, self.request_version, self._reached
+        )
 
     # -- reading and writing -----------------------------------------------------------
     def _framing(self, headers: Headers) -> int | None:
