@@ -115,31 +115,37 @@ def _converter(
     return lambda v: {k: inner(x) for k, x in v.items()} if isinstance(v, dict) else v
 
 
-def _ignored_dropped(shape: Shape, value: Any) -> Any:
-    """The value without what a rest-json service ignores: members a structure does not
-    declare, and members sent as JSON null (the same as absent).
+def without_nulls(shape: Shape, value: Any, keep_undeclared: bool = False) -> Any:
+    """The value without what a rest-json service ignores: members sent as JSON null (the
+    same as absent) and, unless ``keep_undeclared``, members a structure does not declare.
 
     Backends then never see a member their method does not take, nor store and echo one
     the output shape does not declare. Lists and maps keep their nulls, which validation
-    reports.
+    reports. Import files go through here too (``keep_undeclared``: a file's own columns,
+    such as Pinpoint's ``Id``, are not in the request shape), so a null means the same in a
+    file as in a request.
     """
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict) and not shape.metadata.get("document"):
         members = shape.members  # type: ignore[attr-defined]
         kept = {}
         for name, item in value.items():
+            if item is None:
+                continue
             member = members.get(name)
-            if member is not None and item is not None:
-                kept[name] = _ignored_dropped(member, item)
+            if member is not None:
+                kept[name] = without_nulls(member, item, keep_undeclared)
+            elif keep_undeclared:
+                kept[name] = item
         return kept
     if kind == "list" and isinstance(value, list):
         member = shape.member  # type: ignore[attr-defined]
         if member.type_name in ("structure", "list", "map"):
-            return [_ignored_dropped(member, item) for item in value]
+            return [without_nulls(member, item, keep_undeclared) for item in value]
     elif kind == "map" and isinstance(value, dict):
         inner = shape.value  # type: ignore[attr-defined]
         if inner.type_name in ("structure", "list", "map"):
-            return {key: _ignored_dropped(inner, item) for key, item in value.items()}
+            return {key: without_nulls(inner, item, keep_undeclared) for key, item in value.items()}
     return value
 
 
@@ -295,14 +301,14 @@ class InputPlan:
         """The operation's input members, decoded from the wire."""
         params: dict[str, Any] = {}
         if self.has_body and body:
-            decoded = _ignored_dropped(self.shape, self._json(body))
+            decoded = without_nulls(self.shape, self._json(body))
             for name in set(decoded) - self.body_members:
                 del decoded[name]  # an input member that travels elsewhere, sent in the body
             params = self.body(decoded) if self.body is not None else decoded
         elif self.payload is not None and body:
             name, member = self.payload
             if member.type_name == "structure":
-                decoded = _ignored_dropped(member, self._json(body))
+                decoded = without_nulls(member, self._json(body))
                 params[name] = self.body(decoded) if self.body is not None else decoded
             elif member.type_name == "string":
                 params[name] = body.decode("utf-8", "replace")

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from importmock.engine import strict_json
+from importmock.engine.protocol import without_nulls
 from importmock.engine.text_files import nul_byte
 from importmock.services.pinpoint.endpoints import (
     DEMOGRAPHIC,
@@ -379,37 +380,9 @@ def _read_json(lines: Iterator[str]) -> Iterator[Record]:
 
 
 def _without_null_members(record: dict[str, Any]) -> dict[str, Any]:
-    """The definition with every member given as ``null`` left out, at any depth, as
-    importmock reads an UpdateEndpoint request (AWS's JSON protocol: a null member is an
-    absent one). A null inside a list or as a map's value stays, for the record rules to
-    refuse, as the API's validation does (``Member must not be null``)."""
-    return _nulls_dropped(record, endpoint_request_shape())
-
-
-def _nulls_dropped(value: Any, shape: Any) -> Any:
-    # Guided by the model's shapes, so only as deep as they go (a few levels), whatever the
-    # nesting of the line. A member the model lacks (Id) is dropped when null too.
-    if shape is None:
-        return value
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
-        members = shape.members
-        return {
-            name: _nulls_dropped(item, members.get(name))
-            for name, item in value.items()
-            if item is not None
-        }
-    if kind == "map" and isinstance(value, dict) and _holds_structure(shape.value):
-        return {key: _nulls_dropped(item, shape.value) for key, item in value.items()}
-    if kind == "list" and isinstance(value, list) and _holds_structure(shape.member):
-        return [_nulls_dropped(item, shape.member) for item in value]
-    return value
-
-
-def _holds_structure(shape: Any) -> bool:
-    kind = shape.type_name
-    if kind == "list":
-        return _holds_structure(shape.member)
-    if kind == "map":
-        return _holds_structure(shape.value)
-    return bool(kind == "structure")
+    """The definition with every member given as ``null`` left out, at any depth, as an
+    UpdateEndpoint request is read (AWS's JSON protocol: a null member is an absent one). A
+    null inside a list or as a map's value stays, for the record rules to refuse, as the
+    API's validation does (``Member must not be null``)."""
+    kept: dict[str, Any] = without_nulls(endpoint_request_shape(), record, keep_undeclared=True)
+    return kept
