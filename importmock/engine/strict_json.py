@@ -134,7 +134,7 @@ def _path(place: Any) -> str:
     steps: list[str] = []
     while place is not None:
         step, place = place
-        steps.append(_printable(step) if isinstance(step, str) else str(step))
+        steps.append(printable(step) if isinstance(step, str) else str(step))
     return ".".join(reversed(steps))
 
 
@@ -208,8 +208,9 @@ def _too_many_digits(number: str, digits: int, limit: int) -> str:
     )
 
 
-def _printable(text: str) -> str:
-    # A key holding a lone surrogate is named by its escape, so the problem is writable.
+def printable(text: str) -> str:
+    """``text`` as UTF-8 can write it: a lone surrogate becomes its ``\\udxxx`` escape (a
+    key holding one is named so in a problem, and so is any text a reason quotes)."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 

@@ -70,11 +70,6 @@ def parse(text: str, budget: ValueBudget | None = None) -> Any:
         raise JsonProblem(f"the file is not valid JSON: {problem}.") from None
 
 
-def printable(text: str) -> str:
-    """``text`` as UTF-8 can write it: a lone surrogate becomes its ``\\udxxx`` escape."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def quoted(text: str, limit: int = MAX_REASON_LENGTH) -> str:
     """``text`` cut to about ``limit`` characters, keeping its start and its end."""
     if len(text) <= limit:
@@ -87,7 +82,7 @@ def quoted(text: str, limit: int = MAX_REASON_LENGTH) -> str:
 def reason(text: str) -> str:
     """A failure reason as an import reports it: writable as UTF-8, and at most about
     10,000 characters (one quoting a value of megabytes keeps its start and its end)."""
-    return printable(quoted(text))
+    return strict_json.printable(quoted(text))
 
 
 def kept_to_shape(value: Any, shape: Shape) -> Any:

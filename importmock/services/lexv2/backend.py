@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from importmock.engine import clock
+from importmock.engine import clock, strict_json
 from importmock.engine.backend import Backend, register
 from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, Lifecycle
@@ -1159,7 +1159,7 @@ class LexModelsV2Backend(Backend):
     def _check_password(self, password: str | None) -> None:
         """A filePassword must be text a zip can be protected with: UTF-8 cannot encode a
         lone surrogate (a ``\\ud800`` escape in the request's JSON)."""
-        if password is not None and archive_json.printable(password) != password:
+        if password is not None and strict_json.printable(password) != password:
             raise self.invalid(
                 "1 validation error detected: Value at 'filePassword' failed to satisfy "
                 "constraint: Member must be valid Unicode text"
