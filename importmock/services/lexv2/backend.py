@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from importmock.engine import clock, strict_json
-from importmock.engine.backend import Backend, register
+from importmock.engine.backend import register
 from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, Lifecycle
 from importmock.engine.records import compact
 from importmock.services.lexv2 import archive, archive_json
+from importmock.services.lexv2.base import LexBackendBase
 from importmock.services.lexv2.imports import ImportPlan
 from importmock.services.lexv2.locales import LOCALE_NAMES
 from importmock.services.lexv2.models import (
@@ -36,11 +37,9 @@ from importmock.services.lexv2.models import (
     Bot,
     ExportRecord,
     ImportRecord,
-    Intent,
     Locale,
     Slot,
     SlotType,
-    TestSet,
     Upload,
     fallback_intent,
     new_id,
@@ -49,7 +48,6 @@ from importmock.services.lexv2.zip_archives import write_zip
 
 URL_TTL_SECONDS = 5 * 60
 RECORD_RETENTION_SECONDS = 7 * 24 * 3600
-DEFAULT_PAGE_SIZE = 10
 SPECIFICATIONS = {
     "botImportSpecification": "Bot",
     "botLocaleImportSpecification": "BotLocale",
@@ -70,154 +68,14 @@ EXPORT_FORMATS = {
 }
 
 
-def _descending(text: str) -> tuple[int, ...]:
-    """A sort key that orders strings from last to first (the trailing 1 puts "ab" before
-    "a", as reverse order must)."""
-    return (*(-ord(char) for char in text), 1)
-
-
-def _matches(value: str, operator: str, wanted: str) -> bool:
-    if operator == "EQ":
-        return value == wanted
-    if operator == "NE":
-        return value != wanted
-    return wanted.lower() in value.lower()  # CO
-
-
 @register
-class LexModelsV2Backend(Backend):
+class LexModelsV2Backend(LexBackendBase):
     """Bots and their DRAFT definitions, and the import and export jobs that move them."""
 
     clients = ("lexv2-models",)
     quotas = {"bots": 100}
     lifecycles = LIFECYCLES
     tags_per_resource = 200  # the model's bound on every Lex tag map
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.bots: dict[str, Bot] = {}
-        self.uploads: dict[str, Upload] = {}
-        self.imports: dict[str, ImportRecord] = {}
-        self.exports: dict[str, ExportRecord] = {}
-        self.test_sets: dict[str, TestSet] = {}
-
-    # -- helpers ---------------------------------------------------------------------
-    @property
-    def _bucket(self) -> str:
-        return f"lexv2-{self.account_id}"
-
-    def _arn(self, resource: str) -> str:
-        return f"arn:aws:lex:{self.region}:{self.account_id}:{resource}"
-
-    def _missing(self, message: str) -> ServiceError:
-        """Unknown resources: ResourceNotFoundException, or for the operations whose model
-        does not declare it (deletes, builds, creates under a parent), the error they do
-        declare for a request naming something that is not there."""
-        declared = (
-            self.context.spec.operation(self.context.operation).error_codes
-            if (self.context is not None)
-            else frozenset()
-        )
-        if "ResourceNotFoundException" not in declared and "PreconditionFailedException" in (
-            declared
-        ):
-            return ServiceError("PreconditionFailedException", message)
-        return ServiceError("ResourceNotFoundException", message)
-
-    def _start(
-        self,
-        job_id: str,
-        lifecycle: Lifecycle,
-        *,
-        failure_reason: str | None = None,
-        on_success: Callable[[Job], object] | None = None,
-        on_failure: Callable[[Job], object] | None = None,
-        decide: Callable[[Job], str | None] | None = None,
-    ) -> Job:
-        return self.jobs.start(
-            job_id,
-            self.service,
-            lifecycle,
-            failure_reason=failure_reason,
-            on_success=on_success,
-            on_failure=on_failure,
-            decide=decide,
-        )
-
-    def _bot(self, bot_id: str) -> Bot:
-        bot = self.bots.get(bot_id)
-        if bot is not None and bot.job is not None:
-            bot.job.read()  # a read moves its status in `reads` mode (and may finish it)
-        bot = self.bots.get(bot_id)
-        if bot is None:
-            raise self._missing(f"Bot {bot_id} does not exist.")
-        return bot
-
-    def _draft(self, bot: Bot, bot_version: str) -> None:
-        if bot_version != DRAFT:
-            raise self._missing(
-                f"Bot {bot.bot_id} has no version {bot_version}; importmock keeps only the "
-                "DRAFT version."
-            )
-
-    def _locale(self, bot_id: str, bot_version: str, locale_id: str) -> tuple[Bot, Locale]:
-        bot = self._bot(bot_id)
-        self._draft(bot, bot_version)
-        locale = bot.locales.get(locale_id)
-        if locale is not None and locale.job is not None:
-            locale.job.read()
-        locale = bot.locales.get(locale_id)
-        if locale is None:
-            raise self._missing(f"Bot {bot_id} version {bot_version} has no locale {locale_id}.")
-        return bot, locale
-
-    def _intent(self, locale: Locale, intent_id: str) -> Intent:
-        intent = locale.intents.get(intent_id)
-        if intent is None:
-            raise self._missing(f"Intent {intent_id} does not exist in locale {locale.locale_id}.")
-        return intent
-
-    def _page(
-        self,
-        items: Iterable[Any],
-        key: Callable[[Any], tuple[Any, ...]],
-        scope: str,
-        maxResults: int | None,
-        nextToken: str | None,
-    ) -> tuple[list[Any], str | None]:
-        return self.paginate(items, key, scope, maxResults, nextToken, DEFAULT_PAGE_SIZE)
-
-    @staticmethod
-    def _sorted_by(
-        sort_by: dict[str, Any] | None,
-        default: str,
-        name: Callable[[Any], str],
-        updated: Callable[[Any], float],
-        tiebreak: Callable[[Any], Any],
-    ) -> tuple[Callable[[Any], tuple[Any, ...]], str]:
-        """The sort key for a Lex ``sortBy`` (a name attribute or LastUpdatedDateTime)."""
-        attribute = (sort_by or {}).get("attribute", default)
-        descending = (sort_by or {}).get("order", "Ascending") == "Descending"
-        if attribute == "LastUpdatedDateTime":
-            if descending:
-                return (lambda item: (-updated(item), tiebreak(item))), f"{attribute}-d"
-            return (lambda item: (updated(item), tiebreak(item))), attribute
-        if descending:
-            return (lambda item: (_descending(name(item)), tiebreak(item))), f"{attribute}-d"
-        return (lambda item: (name(item), tiebreak(item))), attribute
-
-    @staticmethod
-    def _filtered(
-        items: Iterable[Any], filters: list[dict[str, Any]] | None, fields: dict[str, Any]
-    ) -> list[Any]:
-        chosen = list(items)
-        for condition in filters or []:
-            value_of = fields[condition["name"]]
-            wanted = condition["values"][0]
-            chosen = [
-                item for item in chosen if _matches(value_of(item), condition["operator"], wanted)
-            ]
-        return chosen
 
     # -- bots --------------------------------------------------------------------------
     def create_bot(
