@@ -1030,9 +1030,9 @@ def _bot_json(**members: Any) -> dict[str, Any]:
             id="raw-nul",  # JSON forbids raw control characters in strings
         ),
         pytest.param(
-            json.dumps(_bot_json())[:35].encode(),  # inside "DRAFT"
-            "the file is not valid JSON: Unterminated string starting at: line 1 column 33 "
-            "(char 32).",
+            json.dumps(_bot_json())[:40].encode(),  # inside "PIZZABOT01"
+            "the file is not valid JSON: Unterminated string starting at: line 1 column 36 "
+            "(char 35).",
             id="cut-mid-record",
         ),
         pytest.param(

@@ -200,7 +200,7 @@ def _issue_inputs() -> dict[str, Any]:
         grammar = {
             "name": "Cities",
             "identifier": "CITIESXXXX",
-            "valueSelectionSetting": {"resolutionStrategy": "OriginalValue"},
+            "valueSelectionSetting": {"resolutionStrategy": "ORIGINAL_VALUE"},
             "externalSourceSetting": {
                 "grammarSlotTypeSetting": {
                     "source": {"s3BucketName": "grammars", "s3ObjectKey": long_value}
@@ -208,7 +208,7 @@ def _issue_inputs() -> dict[str, Any]:
             },
         }
         locale = {
-            "BotLocale.json": {"name": "en_US", "identifier": "en_US", "version": None},
+            "BotLocale.json": {"name": "English (US)", "identifier": "en_US", "version": None},
             "slot_types": [grammar],
         }
         archive = to_zip(bot_files("Grammar", locales={"en_US": locale}))

@@ -31,9 +31,17 @@ from typing import Any, NoReturn, Union
 from importmock.engine.specs import spec_for_client
 from importmock.services.lexv2 import archive_json
 from importmock.services.lexv2 import vocabulary as vocabulary_file
-from importmock.services.lexv2.archive_json import JsonProblem, ValueBudget, kept_to_shape
+from importmock.services.lexv2.archive_json import JsonProblem, ValueBudget
+from importmock.services.lexv2.file_format import (
+    FILE_VALUES,
+    file_member,
+    file_path,
+    from_file,
+    to_file,
+)
 from importmock.services.lexv2.locales import LOCALE_NAMES
 from importmock.services.lexv2.models import (
+    DRAFT,
     FALLBACK_INTENT_ID,
     FALLBACK_SIGNATURE,
     Bot,
@@ -45,10 +53,12 @@ from importmock.services.lexv2.models import (
     new_id,
 )
 
-SCHEMA_VERSION = "1"
+# The manifest as the format page documents it; readers take other spellings too.
+SCHEMA_VERSION = "1.0"
 MAX_SLOTS_PER_INTENT = 100
 MAX_SLOT_PRIORITY = 100  # the model's PriorityValue: 0 to 100
 MAX_REASONS = 100
+DEFAULT_CONFIDENCE_THRESHOLD = 0.4
 _NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 _PLACEHOLDER_ID = "ABCDEFGHIJ"  # stands in for ids an archive cannot know, when validating
 
@@ -117,16 +127,9 @@ def _settings_members(operation: str) -> tuple[str, ...]:
     return tuple(name for name in shape.members if name not in _NOT_SETTINGS)
 
 
-def _settings(data: dict[str, Any], operation: str, members: Iterable[str]) -> dict[str, Any]:
-    """The ``members`` a JSON file sets, as the API would take them in ``operation``:
-    null is unset, and what the model does not declare is dropped at every depth (so
-    nothing is stored, or echoed, that a response may not carry)."""
-    shape = spec_for_client("lexv2-models").operation(operation).model.input_shape
-    return {
-        name: kept_to_shape(data[name], shape.members[name])
-        for name in members
-        if data.get(name) is not None
-    }
+@cache
+def _input_shape(operation: str) -> Any:
+    return spec_for_client("lexv2-models").operation(operation).model.input_shape
 
 
 def _json_type(value: Any) -> str:
@@ -152,6 +155,27 @@ BOT_MEMBERS = ("description", "dataPrivacy", "idleSessionTTLInSeconds", "errorLo
 def _violations(operation: str, params: dict[str, Any]) -> list[str]:
     validator = spec_for_client("lexv2-models").operation(operation).validator
     return validator.violations(params) if validator is not None else []
+
+
+_AT_PATH = re.compile(r" at '([^']*)' failed to satisfy constraint: ")
+
+
+def _as_written(violation: str, shape: Any) -> str:
+    """A validation message about a request built from a file, with the member path and
+    any enum values as the file writes them."""
+    found = _AT_PATH.search(violation)
+    if found is None:
+        return violation
+    written, leaf = file_path(found.group(1), shape)
+    start, end = found.span(1)
+    violation = violation[:start] + written + violation[end:]
+    values = FILE_VALUES.get(leaf.name) if leaf is not None else None
+    if values and "enum value set: [" in violation:
+        head, _, tail = violation.partition("enum value set: [")
+        listed, _, rest = tail.partition("]")
+        shown = ", ".join(values.get(value, value) for value in listed.split(", "))
+        violation = f"{head}enum value set: [{shown}]{rest}"
+    return violation
 
 
 def _in_locale(locale_id: str, **members: Any) -> dict[str, Any]:
@@ -194,10 +218,36 @@ class Reader:
         self.problem(path, f"{where} must be {noun}, not {_json_type(value)}.")
         return None
 
+    def settings(
+        self, path: str, data: dict[str, Any], operation: str, members: Iterable[str]
+    ) -> dict[str, Any]:
+        """The ``members`` a JSON file sets, under the API's names and as the API would
+        take them in ``operation``: null is unset, and what the model does not declare is
+        dropped at every depth (so nothing is stored, or echoed, that a response may not
+        carry). Members spelled as the API spells them where the file format has its own
+        name are reported."""
+        shape = _input_shape(operation)
+        settings = {}
+        for name in members:
+            written = file_member(shape, name)
+            if written != name and data.get(name) is not None:
+                self.problem(
+                    path,
+                    f"{name}: the LexJson format has no member {name}; it is written {written}.",
+                )
+            if data.get(written) is not None:
+                value, problems = from_file(data[written], shape.members[name], written)
+                settings[name] = value
+                for problem in problems:
+                    self.problem(path, problem)
+        return settings
+
     def check_against(self, path: str, operation: str, params: dict[str, Any]) -> None:
-        """The model's constraints for ``operation``, applied to a file's members."""
+        """The model's constraints for ``operation``, applied to a file's members; each
+        reason names the member as the file writes it."""
+        shape = _input_shape(operation)
         for problem in _violations(operation, params):
-            self.problem(path, problem)
+            self.problem(path, _as_written(problem, shape))
 
     def check(self) -> None:
         if self.reasons:
@@ -291,7 +341,7 @@ class Reader:
         path = roots[0]
         folder = path.split("/")[0]
         data = self.json(path) or {}
-        settings = _settings(data, "CreateBot", BOT_MEMBERS)
+        settings = self.settings(path, data, "CreateBot", BOT_MEMBERS)
         # The request's own members stand in for those the archive does not carry.
         self.check_against(
             path,
@@ -352,11 +402,11 @@ class Reader:
         prefix = f"{root}/" if root else ""
         path = f"{prefix}BotLocale.json"
         data = self.json(path) or {}
-        settings = _settings(data, "CreateBotLocale", _settings_members("CreateBotLocale"))
-        if "nluIntentConfidenceThreshold" not in settings:
-            # Exported BotLocale.json files call it nluConfidenceThreshold.
-            threshold = data.get("nluConfidenceThreshold")
-            settings["nluIntentConfidenceThreshold"] = 0.4 if threshold is None else threshold
+        settings = self.settings(
+            path, data, "CreateBotLocale", _settings_members("CreateBotLocale")
+        )
+        # The console's default, for files that leave the threshold out.
+        settings.setdefault("nluIntentConfidenceThreshold", DEFAULT_CONFIDENCE_THRESHOLD)
         self.check_against(path, "CreateBotLocale", _in_locale(locale_id, **settings))
         type_paths = self._children(prefix + "SlotTypes/", "SlotType.json")
         intent_paths = self._children(prefix + "Intents/", "Intent.json")
@@ -438,7 +488,7 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "slot type")
-        settings = _settings(data, "CreateSlotType", _settings_members("CreateSlotType"))
+        settings = self.settings(path, data, "CreateSlotType", _settings_members("CreateSlotType"))
         self.check_against(
             path,
             "CreateSlotType",
@@ -453,7 +503,7 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "intent")
-        settings = _settings(data, "CreateIntent", _settings_members("CreateIntent"))
+        settings = self.settings(path, data, "CreateIntent", _settings_members("CreateIntent"))
         self.check_against(
             path,
             "CreateIntent",
@@ -514,7 +564,7 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "slot")
-        settings = _settings(data, "CreateSlot", _settings_members("CreateSlot"))
+        settings = self.settings(path, data, "CreateSlot", _settings_members("CreateSlot"))
         type_name = data.get("slotTypeName")
         if type_name is None:
             if settings.get("subSlotSetting") is None:
@@ -596,11 +646,6 @@ def _lower_keys(data: dict[str, Any]) -> dict[str, Any]:
     return {str(key).lower(): value for key, value in data.items()}
 
 
-def _pick(data: dict[str, Any], members: Iterable[str]) -> dict[str, Any]:
-    """The given members of an archive's JSON object that are set (null means unset)."""
-    return {name: data[name] for name in members if data.get(name) is not None}
-
-
 # -- writing -------------------------------------------------------------------------------
 class ExportProblem(ValueError):
     """A file of an export cannot be written; the message names it and says why."""
@@ -643,23 +688,41 @@ def manifest(resource_type: str, file_format: str = "LexJson") -> dict[str, Any]
     }
 
 
-def bot_files(bot: Bot) -> dict[str, bytes]:
+def _written_version(version: str) -> str | None:
+    """A file's ``version``: null for the DRAFT, as exports write it, else the number."""
+    return None if version == DRAFT else version
+
+
+def _file_members(
+    operation: str, settings: Mapping[str, Any], members: Iterable[str]
+) -> dict[str, Any]:
+    """``settings`` (a Create* request's members) as a file writes them: every member,
+    null when unset, under the file format's names and values."""
+    shape = _input_shape(operation)
+    return {
+        file_member(shape, name): to_file(settings.get(name), shape.members[name])
+        for name in members
+    }
+
+
+def bot_files(bot: Bot, version: str = DRAFT) -> dict[str, bytes]:
     """A Bot archive: the bot and every locale (role, tags and aliases are not exported)."""
     files: dict[str, Content] = {"manifest.json": manifest("Bot")}
     files[f"{bot.name}/Bot.json"] = {
         "name": bot.name,
-        "version": "DRAFT",
-        **_pick(bot.settings, BOT_MEMBERS),
+        "identifier": bot.bot_id,
+        "version": _written_version(version),
+        **_file_members("CreateBot", bot.settings, BOT_MEMBERS),
     }
     for locale in bot.locales.values():
-        files.update(_locale_files(f"{bot.name}/BotLocales/{locale.locale_id}", locale))
+        files.update(_locale_files(f"{bot.name}/BotLocales/{locale.locale_id}", locale, version))
     return _written(files)
 
 
-def locale_files(bot: Bot, locale: Locale) -> dict[str, bytes]:
+def locale_files(bot: Bot, locale: Locale, version: str = DRAFT) -> dict[str, bytes]:
     """A BotLocale archive: the locale's subtree, vocabulary included."""
     files: dict[str, Content] = {"manifest.json": manifest("BotLocale")}
-    files.update(_locale_files(f"{bot.name}/BotLocales/{locale.locale_id}", locale))
+    files.update(_locale_files(f"{bot.name}/BotLocales/{locale.locale_id}", locale, version))
     return _written(files)
 
 
@@ -676,42 +739,41 @@ def vocabulary_files(bot: Bot, locale: Locale) -> dict[str, bytes]:
     )
 
 
-def _locale_files(root: str, locale: Locale) -> dict[str, Content]:
-    settings = dict(locale.settings)
-    threshold = settings.pop("nluIntentConfidenceThreshold", None)
+def _locale_files(root: str, locale: Locale, version: str) -> dict[str, Content]:
     files: dict[str, Content] = {
         f"{root}/BotLocale.json": {
-            "name": locale.locale_id,
+            "name": LOCALE_NAMES.get(locale.locale_id, locale.locale_id),
             "identifier": locale.locale_id,
-            "version": "DRAFT",
-            **settings,
-            "nluConfidenceThreshold": threshold,
+            "version": _written_version(version),
+            **_file_members(
+                "CreateBotLocale", locale.settings, _settings_members("CreateBotLocale")
+            ),
         }
     }
     for slot_type in locale.slot_types.values():
         files[f"{root}/SlotTypes/{slot_type.name}/SlotType.json"] = {
             "name": slot_type.name,
             "identifier": slot_type.slot_type_id,
-            **slot_type.settings,
+            **_file_members(
+                "CreateSlotType", slot_type.settings, _settings_members("CreateSlotType")
+            ),
         }
     for intent in locale.intents.values():
         folder = f"{root}/Intents/{intent.name}"
-        body: dict[str, Any] = {
+        files[f"{folder}/Intent.json"] = {
             "name": intent.name,
             "identifier": intent.intent_id,
-            **intent.settings,
-        }
-        if intent.priorities:
-            body["slotPriorities"] = [
+            **_file_members("CreateIntent", intent.settings, _settings_members("CreateIntent")),
+            "slotPriorities": [
                 {"priority": priority, "slotName": name} for priority, name in intent.priorities
-            ]
-        files[f"{folder}/Intent.json"] = body
+            ],
+        }
         for slot in intent.slots.values():
             files[f"{folder}/Slots/{slot.name}/Slot.json"] = {
                 "name": slot.name,
                 "identifier": slot.slot_id,
                 "slotTypeName": slot.slot_type,
-                **slot.settings,
+                **_file_members("CreateSlot", slot.settings, _settings_members("CreateSlot")),
             }
     vocabulary = locale.vocabulary
     if vocabulary is not None:

@@ -1,5 +1,5 @@
-"""The JSON files of a Lex archive: parsed as strictly as AWS's parsers, within a budget,
-and kept to the model's shapes.
+"""The JSON files of a Lex archive: parsed as strictly as AWS's parsers, within a budget
+(file_format.py then maps them to the model's shapes).
 
 The engine's strict reader (:mod:`importmock.engine.strict_json`) refuses what JSON and
 AWS do not take: ``NaN``, ``Infinity`` and ``-Infinity``, numbers too big for any number
@@ -16,8 +16,6 @@ anything is parsed.
 from __future__ import annotations
 
 from typing import Any
-
-from botocore.model import Shape
 
 from importmock.engine import strict_json
 
@@ -83,37 +81,3 @@ def reason(text: str) -> str:
     """A failure reason as an import reports it: writable as UTF-8, and at most about
     10,000 characters (one quoting a value of megabytes keeps its start and its end)."""
     return strict_json.printable(quoted(text))
-
-
-def kept_to_shape(value: Any, shape: Shape) -> Any:
-    """``value`` without what the API's parser would drop: members a structure does not
-    declare, and members that are null. Lists and maps keep their items (validation
-    reports a null one).
-
-    A loop, not recursion: some shapes are recursive (``SlotValueOverride``), so a value
-    may follow one as deep as the JSON parser allowed.
-    """
-    result: list[Any] = [None]
-    pending: list[tuple[Any, Shape, Any, Any]] = [(value, shape, result, 0)]
-    while pending:
-        item, item_shape, into, key = pending.pop()
-        kind = item_shape.type_name
-        kept: Any = item
-        if kind == "structure" and isinstance(item, dict):
-            if not item_shape.metadata.get("document"):
-                members = item_shape.members  # type: ignore[attr-defined]
-                kept = {}
-                for name, member in item.items():
-                    if name in members and member is not None:
-                        kept[name] = None  # placed now, so the members keep their order
-                        pending.append((member, members[name], kept, name))
-        elif kind == "list" and isinstance(item, list):
-            kept = [None] * len(item)
-            member_shape = item_shape.member  # type: ignore[attr-defined]
-            pending.extend((member, member_shape, kept, i) for i, member in enumerate(item))
-        elif kind == "map" and isinstance(item, dict):
-            kept = dict.fromkeys(item)
-            value_shape = item_shape.value  # type: ignore[attr-defined]
-            pending.extend((member, value_shape, kept, k) for k, member in item.items())
-        into[key] = kept
-    return result[0]

@@ -16,22 +16,62 @@ from importmock.services.lexv2.zip_archives import write_zip
 
 ROLE = "arn:aws:iam::123456789012:role/lex-bot"
 
+# The archives follow the Lex V2 developer guide's "JSON format for importing and exporting
+# bots" page and what real exports hold, not the API's request shapes: prompts and
+# responses carry ``messageGroupsList``, code hooks and conditionals ``isActive``,
+# resolution strategies are ``ORIGINAL_VALUE`` / ``TOP_RESOLUTION``, BotLocale.json names
+# its locale ("English (US)") and writes ``nluConfidenceThreshold``, and the draft's
+# ``version`` is null.
+LOCALE_DISPLAY_NAMES = {
+    "en_US": "English (US)",
+    "en_GB": "English (UK)",
+    "en_AU": "English (Australia)",
+    "en_IN": "English (India)",
+    "es_ES": "Spanish (Spain)",
+    "it_IT": "Italian (Italy)",
+    "ja_JP": "Japanese (Japan)",
+    "es_US": "Spanish (US)",
+    "fr_FR": "French (France)",
+    "de_DE": "German (Germany)",
+}
+
 
 def manifest(resource_type: str = "Bot", file_format: str = "LexJson") -> dict[str, Any]:
     return {
         "metadata": {
-            "schemaVersion": "1",
+            "schemaVersion": "1.0",
             "fileFormat": file_format,
             "resourceType": resource_type,
         }
     }
 
 
-def prompt(text: str) -> dict[str, Any]:
+def message(text: str) -> dict[str, Any]:
+    """A message group as exports write it: every member present, null when unset."""
     return {
-        "messageGroups": [{"message": {"plainTextMessage": {"value": text}}}],
-        "maxRetries": 2,
-        "allowInterrupt": True,
+        "message": {
+            "plainTextMessage": {"value": text},
+            "ssmlMessage": None,
+            "customPayload": None,
+            "imageResponseCard": None,
+        },
+        "variations": None,
+    }
+
+
+def prompt(text: str) -> dict[str, Any]:
+    return {"messageGroupsList": [message(text)], "maxRetries": 2, "allowInterrupt": True}
+
+
+def response(text: str) -> dict[str, Any]:
+    return {"messageGroupsList": [message(text)], "allowInterrupt": True}
+
+
+def next_step(action: str = "EndConversation", slot: str | None = None) -> dict[str, Any]:
+    return {
+        "dialogAction": {"type": action, "slotToElicit": slot, "suppressNextMessage": None},
+        "intent": None,
+        "sessionAttributes": None,
     }
 
 
@@ -39,11 +79,17 @@ def slot(name: str, slot_type: str, required: bool = True) -> dict[str, Any]:
     return {
         "name": name,
         "identifier": name.upper()[:10].ljust(10, "X"),
+        "description": None,
         "slotTypeName": slot_type,
+        "obfuscationSetting": None,
         "valueElicitationSetting": {
             "slotConstraint": "Required" if required else "Optional",
             "promptSpecification": prompt(f"What {name}?"),
+            "defaultValueSpecification": None,
+            "sampleUtterances": None,
+            "waitAndContinueSpecification": None,
         },
+        "multipleValuesSetting": None,
     }
 
 
@@ -54,14 +100,21 @@ def intent(
         "name": name,
         "identifier": name.upper()[:10].ljust(10, "X"),
         "description": f"{name} intent",
+        "parentIntentSignature": None,
         "sampleUtterances": [{"utterance": u} for u in utterances],
+        "intentConfirmationSetting": None,
+        "intentClosingSetting": None,
+        "inputContexts": None,
+        "outputContexts": None,
+        "kendraConfiguration": None,
+        "dialogCodeHook": None,
+        "fulfillmentCodeHook": None,
     }
     body.update(extra)
     slots = slots or []
-    if slots:
-        body["slotPriorities"] = [
-            {"priority": index, "slotName": s["name"]} for index, s in enumerate(slots, 1)
-        ]
+    body["slotPriorities"] = [
+        {"priority": index, "slotName": s["name"]} for index, s in enumerate(slots, 1)
+    ]
     return {"Intent.json": body, "slots": slots}
 
 
@@ -69,17 +122,86 @@ def slot_type(name: str, values: list[str], **extra: Any) -> dict[str, Any]:
     return {
         "name": name,
         "identifier": name.upper()[:10].ljust(10, "X"),
-        "slotTypeValues": [{"sampleValue": {"value": v}} for v in values],
-        "valueSelectionSetting": {"resolutionStrategy": "OriginalValue"},
+        "description": None,
+        "slotTypeValues": [{"sampleValue": {"value": v}, "synonyms": None} for v in values],
+        "parentSlotTypeSignature": None,
+        "valueSelectionSetting": {"resolutionStrategy": "ORIGINAL_VALUE", "regexFilter": None},
         **extra,
     }
 
 
+def order_pizza_hooks() -> dict[str, Any]:
+    """OrderPizza's code hooks, confirmation and closing with conditional branches, as
+    the format writes them (isActive, messageGroupsList)."""
+    return {
+        "dialogCodeHook": {"enabled": True},
+        "fulfillmentCodeHook": {
+            "enabled": True,
+            "isActive": True,
+            "postFulfillmentStatusSpecification": {
+                "successResponse": response("Your pizza is on its way."),
+                "successNextStep": next_step(),
+                "failureResponse": response("Sorry, the order failed."),
+                "failureNextStep": next_step(),
+                "timeoutResponse": None,
+                "timeoutNextStep": next_step(),
+            },
+            "fulfillmentUpdatesSpecification": {
+                "active": True,
+                "startResponse": {
+                    "delayInSeconds": 3,
+                    "messageGroups": [message("Placing your order.")],
+                    "allowInterrupt": False,
+                },
+                "timeoutInSeconds": 60,
+            },
+        },
+        "intentConfirmationSetting": {
+            "isActive": True,
+            "promptSpecification": prompt("A {size} pizza with {crust} crust, right?"),
+            "declinationResponse": response("OK, no pizza."),
+        },
+        "intentClosingSetting": {
+            "isActive": True,
+            "closingResponse": response("Thanks for ordering."),
+            "nextStep": next_step("EvaluateConditional"),
+            "conditional": {
+                "isActive": True,
+                "conditionalBranches": [
+                    {
+                        "name": "LargeOrder",
+                        "condition": {"expressionString": "{count} > 5"},
+                        "nextStep": next_step(),
+                        "response": response("That is a big order!"),
+                    }
+                ],
+                "defaultBranch": {"nextStep": next_step(), "response": None},
+            },
+        },
+        "initialResponseSetting": {
+            "initialResponse": None,
+            "nextStep": next_step("InvokeDialogCodeHook"),
+            "conditional": None,
+            "codeHook": {
+                "isActive": True,
+                "enableCodeHookInvocation": True,
+                "invocationLabel": "start",
+                "postCodeHookSpecification": {
+                    "successNextStep": next_step("ElicitSlot", "size"),
+                    "failureNextStep": next_step(),
+                    "timeoutNextStep": next_step(),
+                },
+            },
+        },
+    }
+
+
 def pizza_locale(locale_id: str = "en_US") -> dict[str, Any]:
-    """A locale with three intents (two with slots), two slot types and a vocabulary."""
+    """A locale with four intents (two with slots; one with code hooks, confirmation and a
+    closing response with conditional branches), two custom slot types and a vocabulary."""
     return {
         "BotLocale.json": {
-            "name": locale_id,
+            "name": LOCALE_DISPLAY_NAMES[locale_id],
             "identifier": locale_id,
             "version": None,
             "description": "Pizza ordering",
@@ -95,6 +217,7 @@ def pizza_locale(locale_id: str = "en_US") -> dict[str, Any]:
                     slot("crust", "CrustType"),
                     slot("count", "AMAZON.Number", required=False),
                 ],
+                **order_pizza_hooks(),
             ),
             intent(
                 "CheckStatus",
@@ -106,7 +229,15 @@ def pizza_locale(locale_id: str = "en_US") -> dict[str, Any]:
         ],
         "slot_types": [
             slot_type("PizzaSize", ["small", "medium", "large"]),
-            slot_type("CrustType", ["thin", "thick"]),
+            slot_type(
+                "CrustType",
+                ["thin", "thick"],
+                slotTypeValues=[
+                    {"sampleValue": {"value": "thin"}, "synonyms": [{"value": "crispy"}]},
+                    {"sampleValue": {"value": "thick"}, "synonyms": [{"value": "deep dish"}]},
+                ],
+                valueSelectionSetting={"resolutionStrategy": "TOP_RESOLUTION"},
+            ),
         ],
         "vocabulary": {
             "customVocabularyItems": [
@@ -141,7 +272,8 @@ def bot_files(
         "manifest.json": manifest("Bot"),
         f"{name}/Bot.json": {
             "name": name,
-            "version": "DRAFT",
+            "identifier": "PIZZABOT01",
+            "version": None,
             "description": f"{name} from an archive",
             "dataPrivacy": {"childDirected": False},
             "idleSessionTTLInSeconds": 600,

@@ -152,12 +152,17 @@ def test_bot_export_archive_has_the_lex_layout(m: Any, lex: Any) -> None:
     # locale BotLocale.json, intents with their slots, slot types and the vocabulary.
     assert set(files) == set(bot_files())
     assert json.loads(files["manifest.json"]) == {
-        "metadata": {"schemaVersion": "1", "fileFormat": "LexJson", "resourceType": "Bot"}
+        "metadata": {"schemaVersion": "1.0", "fileFormat": "LexJson", "resourceType": "Bot"}
     }
     for locale_id in ("en_US", "en_GB"):
         root = f"PizzaBot/BotLocales/{locale_id}/"
         locale = json.loads(files[root + "BotLocale.json"])
-        assert locale["name"] == locale["identifier"] == locale_id
+        # BotLocale.json names the locale as Lex shows it; the draft has no version.
+        assert (locale["name"], locale["identifier"], locale["version"]) == (
+            {"en_US": "English (US)", "en_GB": "English (UK)"}[locale_id],
+            locale_id,
+            None,
+        )
         assert locale["nluConfidenceThreshold"] == 0.4
         assert locale["voiceSettings"] == {"voiceId": "Joanna", "engine": "neural"}
         assert root + "Intents/OrderPizza/Slots/crust/Slot.json" in files
@@ -179,7 +184,7 @@ def test_exported_intent_names_its_slot_priorities_and_slots_name_their_types(
         {"priority": 2, "slotName": "crust"},
         {"priority": 3, "slotName": "count"},
     ]
-    assert "slotPriorities" not in json.loads(files[root + "Intents/Greeting/Intent.json"])
+    assert json.loads(files[root + "Intents/Greeting/Intent.json"])["slotPriorities"] == []
     slot_types = {
         name: json.loads(files[f"{root}Intents/{intent}/Slots/{name}/Slot.json"])["slotTypeName"]
         for intent, name in (
@@ -197,7 +202,7 @@ def test_exported_intent_names_its_slot_priorities_and_slots_name_their_types(
     }
     size_type = json.loads(files[root + "SlotTypes/PizzaSize/SlotType.json"])
     assert size_type["slotTypeValues"] == [
-        {"sampleValue": {"value": v}} for v in ("small", "medium", "large")
+        {"sampleValue": {"value": v}, "synonyms": None} for v in ("small", "medium", "large")
     ]
     assert json.loads(files[root + "CustomVocabulary/CustomVocabulary.json"]) == {
         "customVocabularyItems": [
@@ -221,10 +226,12 @@ def test_bot_json_leaves_out_the_role_and_the_tags(m: Any, lex: Any) -> None:
     files = exported_files(lex, bot_export(bot_id))
     assert json.loads(files["PizzaBot/Bot.json"]) == {
         "name": "PizzaBot",
-        "version": "DRAFT",
+        "identifier": bot_id,
+        "version": None,
         "description": "PizzaBot from an archive",
         "dataPrivacy": {"childDirected": False},
         "idleSessionTTLInSeconds": 600,
+        "errorLogSettings": None,
     }
     for body in files.values():
         assert ROLE.encode() not in body
@@ -238,7 +245,11 @@ def test_bot_locale_export_holds_only_that_locale(m: Any, lex: Any) -> None:
     assert "PizzaBot/Bot.json" not in files
     assert not any("/en_US/" in name for name in files)
     assert json.loads(files["manifest.json"]) == {
-        "metadata": {"schemaVersion": "1", "fileFormat": "LexJson", "resourceType": "BotLocale"}
+        "metadata": {
+            "schemaVersion": "1.0",
+            "fileFormat": "LexJson",
+            "resourceType": "BotLocale",
+        }
     }
 
 
@@ -247,7 +258,11 @@ def test_custom_vocabulary_export_is_one_tsv_file(m: Any, lex: Any) -> None:
     files = exported_files(lex, vocabulary_export(bot_id), "TSV")
     assert set(files) == {"manifest.json", VOCABULARY_PATH}
     assert json.loads(files["manifest.json"]) == {
-        "metadata": {"schemaVersion": "1", "fileFormat": "TSV", "resourceType": "CustomVocabulary"}
+        "metadata": {
+            "schemaVersion": "1.0",
+            "fileFormat": "TSV",
+            "resourceType": "CustomVocabulary",
+        }
     }
     assert files[VOCABULARY_PATH].decode().splitlines() == [
         "phrase\tweight\tdisplayAs",
@@ -757,7 +772,7 @@ def _rich_locale() -> dict[str, Any]:
         [],
         parentSlotTypeSignature="AMAZON.AlphaNumeric",
         valueSelectionSetting={
-            "resolutionStrategy": "OriginalValue",
+            "resolutionStrategy": "ORIGINAL_VALUE",
             "regexFilter": {"pattern": "[A-Z]{3}"},
         },
     )
