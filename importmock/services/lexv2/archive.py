@@ -230,13 +230,15 @@ class Reader:
         settings = {}
         for name in members:
             written = file_member(shape, name)
+            given = written
             if written != name and data.get(name) is not None:
                 self.problem(
                     path,
                     f"{name}: the LexJson format has no member {name}; it is written {written}.",
                 )
-            if data.get(written) is not None:
-                value, problems = from_file(data[written], shape.members[name], written)
+                given = name  # read on as if well named: one reason for the one mistake
+            if data.get(given) is not None:
+                value, problems = from_file(data[given], shape.members[name], given)
                 settings[name] = value
                 for problem in problems:
                     self.problem(path, problem)

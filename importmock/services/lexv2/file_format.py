@@ -84,7 +84,8 @@ def from_file(value: Any, shape: Shape, where: str = "") -> tuple[Any, list[str]
     and members that are null, are dropped as the API's parser drops them (lists and maps
     keep their items: validation reports a null one). A member or value spelled as the API
     spells it, where the format has its own name, gives a reason naming the member as the
-    file should write it (``where`` prefixes the member paths).
+    file should write it (``where`` prefixes the member paths), and is read as if written
+    so, which keeps the reasons to one per mistake.
     """
     problems: list[str] = []
     result: list[Any] = [None]
@@ -105,7 +106,7 @@ def from_file(value: Any, shape: Shape, where: str = "") -> tuple[Any, list[str]
                             f"{_joined((path, name))}: the LexJson format has no member "
                             f"{name}; it is written {wanted}."
                         )
-                        continue
+                        # Read on as if well named: one reason for the one mistake.
                     api_name = _API_MEMBERS.get((item_shape.name, name), name)
                     if api_name in members and member is not None:
                         kept[api_name] = None  # placed now, so the members keep their order

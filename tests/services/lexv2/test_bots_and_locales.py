@@ -20,7 +20,6 @@ from tests.services.lexv2.archives import (
     intent,
     locale_archive_files,
     pizza_locale,
-    slot,
     to_zip,
 )
 from tests.services.lexv2.conftest import (
