@@ -35,7 +35,7 @@ SLOT_TYPES = ("Size", "Colour", "AMAZON.Number", "AMAZON.City", "AMAZON.Date")
 
 def _prompt(text: str) -> dict[str, Any]:
     return {
-        "messageGroups": [{"message": {"plainTextMessage": {"value": text}}}],
+        "messageGroupsList": [{"message": {"plainTextMessage": {"value": text}}}],
         "maxRetries": 2,
     }
 
@@ -44,20 +44,24 @@ def generate(intents: int) -> bytes:
     """The zipped archive."""
     files: dict[str, Any] = {
         "manifest.json": {
-            "metadata": {"schemaVersion": "1", "fileFormat": "LexJson", "resourceType": "Bot"}
+            "metadata": {"schemaVersion": "1.0", "fileFormat": "LexJson", "resourceType": "Bot"}
         },
         "Bench/Bot.json": {
             "name": "Bench",
             "dataPrivacy": {"childDirected": False},
             "idleSessionTTLInSeconds": 300,
         },
-        f"{LOCALE}/BotLocale.json": {"name": "en_US", "nluConfidenceThreshold": 0.4},
+        f"{LOCALE}/BotLocale.json": {
+            "name": "English (US)",
+            "identifier": "en_US",
+            "nluConfidenceThreshold": 0.4,
+        },
     }
     for name, values in (("Size", ["small", "large"]), ("Colour", ["red", "blue"])):
         files[f"{LOCALE}/SlotTypes/{name}/SlotType.json"] = {
             "name": name,
             "slotTypeValues": [{"sampleValue": {"value": v}} for v in values],
-            "valueSelectionSetting": {"resolutionStrategy": "OriginalValue"},
+            "valueSelectionSetting": {"resolutionStrategy": "ORIGINAL_VALUE"},
         }
     for n in range(intents):
         folder = f"{LOCALE}/Intents/Intent{n}"
