@@ -443,8 +443,7 @@ def _pinpoint_bad_request(server: RunningServer) -> ErrorCase:
     request = {
         "Format": "CSV",
         "S3Url": "s3://endpoint-imports/endpoints.csv",
-        "RoleArn": PINPOINT_ROLE,
-        "DefineSegment": True,
+        "RoleArn": "arn:aws:iam::123456789012:user/importer",
     }
     return (
         ["pinpoint", "create-import-job", "--application-id", app_id]
@@ -452,8 +451,8 @@ def _pinpoint_bad_request(server: RunningServer) -> ErrorCase:
         lambda: pinpoint.create_import_job(ApplicationId=app_id, ImportJobRequest=request),
         "BadRequestException",
         "CreateImportJob",
-        "DefineSegment is true, so the request needs a SegmentName (to create a segment) or "
-        "a SegmentId (to update one).",
+        "RoleArn 'arn:aws:iam::123456789012:user/importer' is not the ARN of an IAM role "
+        "(arn:aws:iam::<account>:role/<name>).",
     )
 
 

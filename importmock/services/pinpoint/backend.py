@@ -24,6 +24,7 @@ from importmock.services.pinpoint.models import (
     App,
     ImportJob,
     Segment,
+    default_segment_name,
     iso,
     new_id,
 )
@@ -135,11 +136,6 @@ class PinpointBackend(Backend):
                 "(arn:aws:iam::<account>:role/<name>)."
             )
         segment_id = request.get("SegmentId")
-        if define and not request.get("SegmentName") and not segment_id:
-            raise self.invalid(
-                "DefineSegment is true, so the request needs a SegmentName (to create a "
-                "segment) or a SegmentId (to update one)."
-            )
         if segment_id:
             segment = self._segment(app, segment_id)
             if segment.segment_type != "IMPORT":
@@ -158,6 +154,12 @@ class PinpointBackend(Backend):
         for optional in ("SegmentId", "SegmentName"):
             if request.get(optional):
                 definition[optional] = request[optional]
+        creates_segment = define and not segment_id
+        if creates_segment:
+            # The id of the segment the job will create is known (and answered) at once, as
+            # AWS's own import code reads it from the create response; the segment itself
+            # appears when the job completes.
+            segment_id = definition["SegmentId"] = new_id()
         with gc_paused():
             plan = plan_import(
                 app, self.objects.read, request["S3Url"], request["Format"], register_endpoints
@@ -180,6 +182,7 @@ class PinpointBackend(Backend):
             job=job,
             plan=plan,
             segment_id=segment_id if define else None,
+            creates_segment=creates_segment,
         )
         holder["job"] = import_job
         app.import_jobs[job_id] = import_job
@@ -240,12 +243,13 @@ class PinpointBackend(Backend):
             if stored is not None:
                 members[key] = stored.get("ChannelType")
         segment_id = import_job.segment_id
-        segment = app.segments.get(segment_id) if segment_id else None
-        if segment_id and segment is None:
+        assert segment_id is not None  # named when the job was created
+        segment = app.segments.get(segment_id)
+        if segment is None and not import_job.creates_segment:
             return  # the segment to update was deleted while the job ran
         if segment is None:
-            segment = self._new_segment(app, "IMPORT", definition.get("SegmentName"), moment)
-            import_job.segment_id = definition["SegmentId"] = segment.segment_id
+            name = definition.get("SegmentName") or default_segment_name(definition["S3Url"])
+            segment = self._new_segment(app, "IMPORT", name, moment, segment_id=segment_id)
         else:
             segment.version += 1
             segment.modified = moment
@@ -344,9 +348,15 @@ class PinpointBackend(Backend):
         return {"SegmentResponse": segment.data()}
 
     def _new_segment(
-        self, app: App, segment_type: str, name: str | None, created: float, **extra: Any
+        self,
+        app: App,
+        segment_type: str,
+        name: str | None,
+        created: float,
+        segment_id: str | None = None,
+        **extra: Any,
     ) -> Segment:
-        segment_id = new_id()
+        segment_id = segment_id or new_id()
         segment = Segment(
             segment_id=segment_id,
             arn=self._arn(f"apps/{app.application_id}/segments/{segment_id}"),
