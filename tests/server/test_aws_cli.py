@@ -259,8 +259,10 @@ def test_pinpoint_endpoint_import(server: RunningServer, tmp_path: Path) -> None
         "RegisterEndpoints": True,
         "RoleArn": PINPOINT_ROLE,
         "S3Url": "s3://endpoint-imports/endpoints.csv",
+        "SegmentId": created["Definition"]["SegmentId"],
         "SegmentName": "Customers",
     }
+    assert re.fullmatch(HEX32, created["Definition"]["SegmentId"])
     # `reads` mode: each GetImportJob moves the job one stage.
     assert (tmp_path / "statuses").read_text().split() == [
         "PREPARING_FOR_INITIALIZATION",
