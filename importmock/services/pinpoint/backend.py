@@ -17,7 +17,7 @@ from importmock.engine.bulk import gc_paused
 from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, JobQueue
 from importmock.engine.records import compact
-from importmock.services.pinpoint import endpoints
+from importmock.services.pinpoint import endpoints, settings
 from importmock.services.pinpoint.imports import plan_import
 from importmock.services.pinpoint.models import (
     IMPORT_JOB,
@@ -32,6 +32,12 @@ from importmock.services.pinpoint.models import (
 DEFAULT_PAGE_SIZE = 100
 _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
 _PAGE_SIZE = re.compile(r"[0-9]+")
+
+
+def _not_a_role(role_arn: str) -> str:
+    return (
+        f"RoleArn '{role_arn}' is not the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)."
+    )
 
 
 @register
@@ -122,6 +128,62 @@ class PinpointBackend(Backend):
         del self.apps[app.application_id]
         return {"ApplicationResponse": app.data()}
 
+    # -- settings and event stream ---------------------------------------------------
+    def _settings(self, app: App) -> dict[str, Any]:
+        modified = app.settings_modified if app.settings_modified is not None else app.created
+        return {
+            "ApplicationSettingsResource": settings.resource(
+                app.application_id, app.settings, iso(modified)
+            )
+        }
+
+    def get_application_settings(self, ApplicationId: str) -> dict[str, Any]:
+        return self._settings(self._app(ApplicationId))
+
+    def update_application_settings(
+        self, ApplicationId: str, WriteApplicationSettingsRequest: dict[str, Any]
+    ) -> dict[str, Any]:
+        app = self._app(ApplicationId)
+        problem = settings.settings_problem(WriteApplicationSettingsRequest)
+        if problem is not None:
+            raise self.invalid(problem)
+        settings.apply(app.settings, WriteApplicationSettingsRequest)
+        app.settings_modified = clock.now()
+        return self._settings(app)
+
+    def _event_stream(self, app: App) -> dict[str, Any]:
+        if app.event_stream is None:
+            raise self._not_found("Resource not found")
+        return {"EventStream": {"ApplicationId": app.application_id, **app.event_stream}}
+
+    def put_event_stream(
+        self, ApplicationId: str, WriteEventStream: dict[str, Any]
+    ) -> dict[str, Any]:
+        app = self._app(ApplicationId)
+        role_arn = WriteEventStream["RoleArn"]
+        destination = WriteEventStream["DestinationStreamArn"]
+        if not _ROLE_ARN.fullmatch(role_arn):
+            raise self.invalid(_not_a_role(role_arn))
+        if not settings.STREAM_ARN.fullmatch(destination):
+            # AWS's words when it cannot use the destination (the stream is not checked
+            # further here: it need not exist).
+            raise self.invalid("Destination stream validation failed")
+        app.event_stream = {
+            "DestinationStreamArn": destination,
+            "LastModifiedDate": iso(clock.now()),
+            "RoleArn": role_arn,
+        }
+        return self._event_stream(app)
+
+    def get_event_stream(self, ApplicationId: str) -> dict[str, Any]:
+        return self._event_stream(self._app(ApplicationId))
+
+    def delete_event_stream(self, ApplicationId: str) -> dict[str, Any]:
+        app = self._app(ApplicationId)
+        deleted = self._event_stream(app)
+        app.event_stream = None
+        return deleted
+
     # -- import jobs -----------------------------------------------------------------
     def create_import_job(
         self, ApplicationId: str, ImportJobRequest: dict[str, Any]
@@ -131,10 +193,7 @@ class PinpointBackend(Backend):
         define = bool(request.get("DefineSegment"))
         register_endpoints = bool(request.get("RegisterEndpoints"))
         if not _ROLE_ARN.fullmatch(request["RoleArn"]):
-            raise self.invalid(
-                f"RoleArn '{request['RoleArn']}' is not the ARN of an IAM role "
-                "(arn:aws:iam::<account>:role/<name>)."
-            )
+            raise self.invalid(_not_a_role(request["RoleArn"]))
         segment_id = request.get("SegmentId")
         if segment_id:
             segment = self._segment(app, segment_id)

@@ -132,6 +132,12 @@ class App:
     users: dict[str, set[str]] = field(default_factory=dict)
     #: Custom attribute names ever used, as (group, name), for the per-app limit.
     custom_names: set[tuple[str, str]] = field(default_factory=set)
+    #: The members UpdateApplicationSettings has set (see ``settings.py``).
+    settings: dict[str, Any] = field(default_factory=dict)
+    #: When the settings last changed; None while they are the defaults of a new app.
+    settings_modified: float | None = None
+    #: The app's event stream (EventStream without ApplicationId), if one is set.
+    event_stream: dict[str, Any] | None = None
 
     def put_endpoint(self, key: str, endpoint: dict[str, Any], index_names: bool = True) -> None:
         """Store an endpoint (replacing the one with that key), keeping the indexes true.
