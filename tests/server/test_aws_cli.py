@@ -259,8 +259,10 @@ def test_pinpoint_endpoint_import(server: RunningServer, tmp_path: Path) -> None
         "RegisterEndpoints": True,
         "RoleArn": PINPOINT_ROLE,
         "S3Url": "s3://endpoint-imports/endpoints.csv",
+        "SegmentId": created["Definition"]["SegmentId"],
         "SegmentName": "Customers",
     }
+    assert re.fullmatch(HEX32, created["Definition"]["SegmentId"])
     # `reads` mode: each GetImportJob moves the job one stage.
     assert (tmp_path / "statuses").read_text().split() == [
         "PREPARING_FOR_INITIALIZATION",
@@ -443,8 +445,7 @@ def _pinpoint_bad_request(server: RunningServer) -> ErrorCase:
     request = {
         "Format": "CSV",
         "S3Url": "s3://endpoint-imports/endpoints.csv",
-        "RoleArn": PINPOINT_ROLE,
-        "DefineSegment": True,
+        "RoleArn": "arn:aws:iam::123456789012:user/importer",
     }
     return (
         ["pinpoint", "create-import-job", "--application-id", app_id]
@@ -452,8 +453,8 @@ def _pinpoint_bad_request(server: RunningServer) -> ErrorCase:
         lambda: pinpoint.create_import_job(ApplicationId=app_id, ImportJobRequest=request),
         "BadRequestException",
         "CreateImportJob",
-        "DefineSegment is true, so the request needs a SegmentName (to create a segment) or "
-        "a SegmentId (to update one).",
+        "RoleArn 'arn:aws:iam::123456789012:user/importer' is not the ARN of an IAM role "
+        "(arn:aws:iam::<account>:role/<name>).",
     )
 
 

@@ -17,13 +17,14 @@ from importmock.engine.bulk import gc_paused
 from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, JobQueue
 from importmock.engine.records import compact
-from importmock.services.pinpoint import endpoints
+from importmock.services.pinpoint import endpoints, settings
 from importmock.services.pinpoint.imports import plan_import
 from importmock.services.pinpoint.models import (
     IMPORT_JOB,
     App,
     ImportJob,
     Segment,
+    default_segment_name,
     iso,
     new_id,
 )
@@ -31,6 +32,12 @@ from importmock.services.pinpoint.models import (
 DEFAULT_PAGE_SIZE = 100
 _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
 _PAGE_SIZE = re.compile(r"[0-9]+")
+
+
+def _not_a_role(role_arn: str) -> str:
+    return (
+        f"RoleArn '{role_arn}' is not the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)."
+    )
 
 
 @register
@@ -121,6 +128,62 @@ class PinpointBackend(Backend):
         del self.apps[app.application_id]
         return {"ApplicationResponse": app.data()}
 
+    # -- settings and event stream ---------------------------------------------------
+    def _settings(self, app: App) -> dict[str, Any]:
+        modified = app.settings_modified if app.settings_modified is not None else app.created
+        return {
+            "ApplicationSettingsResource": settings.resource(
+                app.application_id, app.settings, iso(modified)
+            )
+        }
+
+    def get_application_settings(self, ApplicationId: str) -> dict[str, Any]:
+        return self._settings(self._app(ApplicationId))
+
+    def update_application_settings(
+        self, ApplicationId: str, WriteApplicationSettingsRequest: dict[str, Any]
+    ) -> dict[str, Any]:
+        app = self._app(ApplicationId)
+        problem = settings.settings_problem(WriteApplicationSettingsRequest)
+        if problem is not None:
+            raise self.invalid(problem)
+        settings.apply(app.settings, WriteApplicationSettingsRequest)
+        app.settings_modified = clock.now()
+        return self._settings(app)
+
+    def _event_stream(self, app: App) -> dict[str, Any]:
+        if app.event_stream is None:
+            raise self._not_found("Resource not found")
+        return {"EventStream": {"ApplicationId": app.application_id, **app.event_stream}}
+
+    def put_event_stream(
+        self, ApplicationId: str, WriteEventStream: dict[str, Any]
+    ) -> dict[str, Any]:
+        app = self._app(ApplicationId)
+        role_arn = WriteEventStream["RoleArn"]
+        destination = WriteEventStream["DestinationStreamArn"]
+        if not _ROLE_ARN.fullmatch(role_arn):
+            raise self.invalid(_not_a_role(role_arn))
+        if not settings.STREAM_ARN.fullmatch(destination):
+            # AWS's words when it cannot use the destination (the stream is not checked
+            # further here: it need not exist).
+            raise self.invalid("Destination stream validation failed")
+        app.event_stream = {
+            "DestinationStreamArn": destination,
+            "LastModifiedDate": iso(clock.now()),
+            "RoleArn": role_arn,
+        }
+        return self._event_stream(app)
+
+    def get_event_stream(self, ApplicationId: str) -> dict[str, Any]:
+        return self._event_stream(self._app(ApplicationId))
+
+    def delete_event_stream(self, ApplicationId: str) -> dict[str, Any]:
+        app = self._app(ApplicationId)
+        deleted = self._event_stream(app)
+        app.event_stream = None
+        return deleted
+
     # -- import jobs -----------------------------------------------------------------
     def create_import_job(
         self, ApplicationId: str, ImportJobRequest: dict[str, Any]
@@ -130,16 +193,8 @@ class PinpointBackend(Backend):
         define = bool(request.get("DefineSegment"))
         register_endpoints = bool(request.get("RegisterEndpoints"))
         if not _ROLE_ARN.fullmatch(request["RoleArn"]):
-            raise self.invalid(
-                f"RoleArn '{request['RoleArn']}' is not the ARN of an IAM role "
-                "(arn:aws:iam::<account>:role/<name>)."
-            )
+            raise self.invalid(_not_a_role(request["RoleArn"]))
         segment_id = request.get("SegmentId")
-        if define and not request.get("SegmentName") and not segment_id:
-            raise self.invalid(
-                "DefineSegment is true, so the request needs a SegmentName (to create a "
-                "segment) or a SegmentId (to update one)."
-            )
         if segment_id:
             segment = self._segment(app, segment_id)
             if segment.segment_type != "IMPORT":
@@ -158,6 +213,12 @@ class PinpointBackend(Backend):
         for optional in ("SegmentId", "SegmentName"):
             if request.get(optional):
                 definition[optional] = request[optional]
+        creates_segment = define and not segment_id
+        if creates_segment:
+            # The id of the segment the job will create is known (and answered) at once, as
+            # AWS's own import code reads it from the create response; the segment itself
+            # appears when the job completes.
+            segment_id = definition["SegmentId"] = new_id()
         with gc_paused():
             plan = plan_import(
                 app, self.objects.read, request["S3Url"], request["Format"], register_endpoints
@@ -180,6 +241,7 @@ class PinpointBackend(Backend):
             job=job,
             plan=plan,
             segment_id=segment_id if define else None,
+            creates_segment=creates_segment,
         )
         holder["job"] = import_job
         app.import_jobs[job_id] = import_job
@@ -240,12 +302,13 @@ class PinpointBackend(Backend):
             if stored is not None:
                 members[key] = stored.get("ChannelType")
         segment_id = import_job.segment_id
-        segment = app.segments.get(segment_id) if segment_id else None
-        if segment_id and segment is None:
+        assert segment_id is not None  # named when the job was created
+        segment = app.segments.get(segment_id)
+        if segment is None and not import_job.creates_segment:
             return  # the segment to update was deleted while the job ran
         if segment is None:
-            segment = self._new_segment(app, "IMPORT", definition.get("SegmentName"), moment)
-            import_job.segment_id = definition["SegmentId"] = segment.segment_id
+            name = definition.get("SegmentName") or default_segment_name(definition["S3Url"])
+            segment = self._new_segment(app, "IMPORT", name, moment, segment_id=segment_id)
         else:
             segment.version += 1
             segment.modified = moment
@@ -344,9 +407,15 @@ class PinpointBackend(Backend):
         return {"SegmentResponse": segment.data()}
 
     def _new_segment(
-        self, app: App, segment_type: str, name: str | None, created: float, **extra: Any
+        self,
+        app: App,
+        segment_type: str,
+        name: str | None,
+        created: float,
+        segment_id: str | None = None,
+        **extra: Any,
     ) -> Segment:
-        segment_id = new_id()
+        segment_id = segment_id or new_id()
         segment = Segment(
             segment_id=segment_id,
             arn=self._arn(f"apps/{app.application_id}/segments/{segment_id}"),

@@ -259,12 +259,20 @@ def cohort(endpoint_id: str) -> str:
 
 
 def response(application_id: str, stored: dict[str, Any]) -> dict[str, Any]:
-    """The EndpointResponse of a stored endpoint, derived members added."""
+    """The EndpointResponse of a stored endpoint, derived members added.
+
+    ``Attributes`` and ``User`` are always there, empty when the endpoint has none, as AWS
+    answers them (the CLI's documented ``get-endpoint`` output has ``"Attributes": {}``; the
+    developer guide's GET endpoint response has ``"User": {}``). ``Demographic``,
+    ``Location`` and ``Metrics`` appear only when set, as in the same examples.
+    """
     return {
         "ApplicationId": application_id,
+        "Attributes": {},
         "CohortId": cohort(stored["Id"]),
         "EndpointStatus": "ACTIVE",
         "OptOut": "NONE",
+        "User": {},
         **stored,
     }
 

@@ -47,6 +47,19 @@ def iso(moment: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{millis:03d}Z"
 
 
+def default_segment_name(s3_url: str) -> str:
+    """The name of a segment an import job defines without a SegmentName.
+
+    The console's default: the imported file's name without its extension (for a folder,
+    the folder's name; for a whole bucket, the bucket's name).
+    """
+    path = s3_url[len("s3://") :] if s3_url.startswith("s3://") else s3_url
+    parts = [part for part in path.split("/") if part]
+    name = parts[-1] if parts else s3_url
+    stem, dot, _ = name.rpartition(".")
+    return stem if dot and stem else name
+
+
 @dataclass
 class Segment:
     segment_id: str
@@ -95,8 +108,11 @@ class ImportJob:
     created: float
     job: Job
     plan: ImportPlan  # decided when the job started
-    #: The segment the job defines or updates, once known (for GetSegmentImportJobs).
+    #: The segment the job defines or updates (for GetSegmentImportJobs): named when the
+    #: job is created, even when the job is to create it.
     segment_id: str | None = None
+    #: The job creates the segment ``segment_id`` names (DefineSegment without SegmentId).
+    creates_segment: bool = False
     sequence: int = field(default_factory=next_sequence)
 
 
@@ -116,6 +132,12 @@ class App:
     users: dict[str, set[str]] = field(default_factory=dict)
     #: Custom attribute names ever used, as (group, name), for the per-app limit.
     custom_names: set[tuple[str, str]] = field(default_factory=set)
+    #: The members UpdateApplicationSettings has set (see ``settings.py``).
+    settings: dict[str, Any] = field(default_factory=dict)
+    #: When the settings last changed; None while they are the defaults of a new app.
+    settings_modified: float | None = None
+    #: The app's event stream (EventStream without ApplicationId), if one is set.
+    event_stream: dict[str, Any] | None = None
 
     def put_endpoint(self, key: str, endpoint: dict[str, Any], index_names: bool = True) -> None:
         """Store an endpoint (replacing the one with that key), keeping the indexes true.

@@ -145,7 +145,11 @@ def test_csv_endpoint_defaults_and_import_stamps(m: Any, pinpoint: Any, app_id: 
         "CohortId",
         "CreationDate",
         "EffectiveDate",
+        "Attributes",
+        "User",
     }
+    # Present though empty, as AWS answers them (the CLI's get-endpoint example).
+    assert (stored["Attributes"], stored["User"]) == ({}, {})
 
 
 def test_csv_rfc4180_quoting_keeps_commas_quotes_and_newlines(

@@ -447,3 +447,30 @@ def test_endpoints_belong_to_their_application(pinpoint: Any, app_id: str) -> No
 
     assert error_of(caught.value)[1] == "Endpoint not found: shared-id"
     assert endpoint(pinpoint, app_id, "shared-id")["ApplicationId"] == app_id
+
+
+def test_every_endpoint_answer_has_attributes_and_user_even_when_empty(
+    pinpoint: Any, app_id: str
+) -> None:
+    # The CLI's documented get-endpoint output has "Attributes": {}, the developer guide's
+    # GET endpoint response "User": {}; Demographic, Location and Metrics appear when set.
+    email(pinpoint, app_id, "bare-1")
+    email(pinpoint, app_id, "owned-1", User={"UserId": "zed"})
+    email(pinpoint, app_id, "owned-2", User={"UserId": "zed"}, Attributes={"Tier": ["gold"]})
+
+    bare = endpoint(pinpoint, app_id, "bare-1")
+    assert (bare["Attributes"], bare["User"]) == ({}, {})
+    assert not {"Demographic", "Location", "Metrics"} & set(bare)
+    [first, second] = user_items(pinpoint, app_id, "zed")
+    assert (first["Attributes"], first["User"]) == ({}, {"UserId": "zed"})
+    assert (second["Attributes"], second["User"]) == ({"Tier": ["gold"]}, {"UserId": "zed"})
+    deleted = pinpoint.delete_endpoint(ApplicationId=app_id, EndpointId="bare-1")
+    assert (deleted["EndpointResponse"]["Attributes"], deleted["EndpointResponse"]["User"]) == (
+        {},
+        {},
+    )
+    removed = pinpoint.delete_user_endpoints(ApplicationId=app_id, UserId="zed")
+    assert [item["Attributes"] for item in removed["EndpointsResponse"]["Item"]] == [
+        {},
+        {"Tier": ["gold"]},
+    ]

@@ -99,6 +99,7 @@ def test_null_members_are_absent_at_any_depth(m: Any, pinpoint: Any, app_id: str
         "Demographic": {"Platform": "ios"},
         "Location": {"Country": "US"},
         "User": {"UserId": "user-n"},
+        "Attributes": {},
     }
     assert stored(pinpoint, app_id, "nulls-2") == {
         "Id": "nulls-2",
@@ -106,6 +107,8 @@ def test_null_members_are_absent_at_any_depth(m: Any, pinpoint: Any, app_id: str
         "ChannelType": "EMAIL",
         "EndpointStatus": "ACTIVE",
         "OptOut": "NONE",
+        "Attributes": {},
+        "User": {},
     }
     users = pinpoint.get_user_endpoints(ApplicationId=app_id, UserId="user-n")
     assert [item["Id"] for item in users["EndpointsResponse"]["Item"]] == ["nulls-1"]

@@ -132,15 +132,101 @@ def test_a_failed_job_defines_no_segment(m: Any, pinpoint: Any, app_id: str) -> 
     assert _segments(pinpoint, app_id) == []
 
 
-def test_define_segment_needs_a_name_or_an_id(pinpoint: Any, app_id: str) -> None:
-    with pytest.raises(pinpoint.exceptions.BadRequestException) as caught:
-        start(pinpoint, app_id, f"s3://{BUCKET}/x.csv", DefineSegment=True)
-    assert error_of(caught.value) == (
-        "BadRequestException",
-        "DefineSegment is true, so the request needs a SegmentName (to create a segment) or "
-        "a SegmentId (to update one).",
-        400,
+@pytest.mark.importmock(progression="manual")
+def test_the_create_response_names_the_segment_the_job_will_define(
+    m: Any, pinpoint: Any, app_id: str
+) -> None:
+    # AWS's import code (the developer guide's import Lambda, the predictive-segmentation
+    # solution) reads Definition.SegmentId from the CreateImportJob response.
+    m.put_object(BUCKET, "endpoints.csv", PEOPLE)
+    created = start(
+        pinpoint, app_id, f"s3://{BUCKET}/endpoints.csv", DefineSegment=True, SegmentName="Vip"
     )
+    segment_id = created["Definition"]["SegmentId"]
+    assert re.fullmatch(HEX32, segment_id)
+    assert created["Definition"]["SegmentName"] == "Vip"
+    # The segment appears when the job completes.
+    with pytest.raises(pinpoint.exceptions.NotFoundException):
+        pinpoint.get_segment(ApplicationId=app_id, SegmentId=segment_id)
+    assert get_job(pinpoint, app_id, created["Id"])["Definition"]["SegmentId"] == segment_id
+    m.settle()
+    job = get_job(pinpoint, app_id, created["Id"])
+    assert job["JobStatus"] == "COMPLETED"
+    assert job["Definition"]["SegmentId"] == segment_id
+    segment = pinpoint.get_segment(ApplicationId=app_id, SegmentId=segment_id)["SegmentResponse"]
+    assert (segment["Id"], segment["Name"], segment["SegmentType"]) == (segment_id, "Vip", "IMPORT")
+    assert segment["ImportDefinition"] == {
+        "ChannelCounts": {"EMAIL": 2, "SMS": 1},
+        "ExternalId": ACCOUNT,
+        "Format": "CSV",
+        "RoleArn": ROLE,
+        "S3Url": f"s3://{BUCKET}/endpoints.csv",
+        "Size": 3,
+    }
+    [listed] = pinpoint.get_import_jobs(ApplicationId=app_id)["ImportJobsResponse"]["Item"]
+    assert listed["Definition"]["SegmentId"] == segment_id
+    [tied] = pinpoint.get_segment_import_jobs(ApplicationId=app_id, SegmentId=segment_id)[
+        "ImportJobsResponse"
+    ]["Item"]
+    assert tied == job
+
+
+@pytest.mark.parametrize(
+    ("key", "url", "name"),
+    [
+        ("predict/churn.csv", "s3://{b}/predict/churn.csv", "churn"),
+        ("predict/churn.v2.csv", "s3://{b}/predict/churn.v2.csv", "churn.v2"),
+        ("predict/list", "s3://{b}/predict/list", "list"),
+        ("folder/a.csv", "s3://{b}/folder/", "folder"),
+        ("top.csv", "s3://{b}", "{b}"),
+        ("top.csv", "s3://{b}/", "{b}"),
+        ("dot/.hidden", "s3://{b}/dot/.hidden", ".hidden"),
+    ],
+)
+def test_define_segment_without_a_name_names_it_after_the_file(
+    m: Any, pinpoint: Any, app_id: str, key: str, url: str, name: str
+) -> None:
+    # The predictive-segmentation solution and the SDK's ImportSegment example send
+    # DefineSegment without SegmentName or SegmentId; the console's default name is the
+    # file's name without its extension.
+    m.put_object(BUCKET, key, PEOPLE)
+    created = start(pinpoint, app_id, url.format(b=BUCKET), DefineSegment=True)
+    assert "SegmentName" not in created["Definition"]
+    segment_id = created["Definition"]["SegmentId"]
+    m.settle()
+    job = get_job(pinpoint, app_id, created["Id"])
+    assert job["JobStatus"] == "COMPLETED"
+    segment = pinpoint.get_segment(ApplicationId=app_id, SegmentId=segment_id)["SegmentResponse"]
+    assert segment["Name"] == name.format(b=BUCKET)
+    assert segment["ImportDefinition"]["Size"] == 3
+    # The id also builds the segment's ARN, as the solution does to tag it.
+    arn = f"arn:aws:mobiletargeting:us-east-1:{job['Definition']['ExternalId']}:apps/{app_id}"
+    pinpoint.tag_resource(
+        ResourceArn=f"{arn}/segments/{segment_id}", TagsModel={"tags": {"PREDICT_CHURN": "YES"}}
+    )
+    assert segment["Arn"] == f"{arn}/segments/{segment_id}"
+
+
+def test_a_failed_job_names_a_segment_that_never_appears(
+    m: Any, pinpoint: Any, app_id: str
+) -> None:
+    job = run_import(m, pinpoint, app_id, b"\x1f\x8b\x08gzip", DefineSegment=True)
+    assert job["JobStatus"] == "FAILED"
+    segment_id = job["Definition"]["SegmentId"]
+    assert _segments(pinpoint, app_id) == []
+    with pytest.raises(pinpoint.exceptions.NotFoundException):
+        pinpoint.get_segment_import_jobs(ApplicationId=app_id, SegmentId=segment_id)
+
+
+def test_a_job_updating_a_segment_keeps_its_id(m: Any, pinpoint: Any, app_id: str) -> None:
+    first = run_import(m, pinpoint, app_id, PEOPLE, DefineSegment=True)
+    segment_id = first["Definition"]["SegmentId"]
+    second = start(
+        pinpoint, app_id, f"s3://{BUCKET}/endpoints.csv", DefineSegment=True, SegmentId=segment_id
+    )
+    assert second["Definition"]["SegmentId"] == segment_id
+    m.settle()
+    assert _segments(pinpoint, app_id)[0]["Version"] == 2
 
 
 def test_an_unknown_segment_id_is_not_found(pinpoint: Any, app_id: str) -> None:
