@@ -74,5 +74,14 @@ class WisdomBackendBase(Backend):
         """``data`` without the members the calling client's model does not declare in
         ``shape_name`` (an older or the ``wisdom`` model lacks some ``qconnect`` members)."""
         assert self.context is not None
-        members = self.context.spec.model.shape_for(shape_name).members
+        model = self.context.spec.model
+        members = _members.get((id(model), shape_name))
+        if members is None:
+            members = frozenset(model.shape_for(shape_name).members)
+            _members[(id(model), shape_name)] = members
         return {name: value for name, value in data.items() if name in members}
+
+
+# A shape's member names per (model, shape): building a botocore shape is not free, and the
+# content operations ask on every response. Specs, and so models, live for the process.
+_members: dict[tuple[int, str], frozenset[str]] = {}

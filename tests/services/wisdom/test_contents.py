@@ -703,3 +703,21 @@ def test_tags_on_contents(client: Any) -> None:
     with pytest.raises(client.exceptions.TooManyTagsException) as caught:
         client.tag_resource(resourceArn=arn, tags={f"k{i}": "v" for i in range(50)})
     assert caught.value.response["resourceName"] == arn
+
+
+# -- server mode -------------------------------------------------------------------------------
+
+
+def test_content_upload_and_download_through_a_server() -> None:
+    from importmock.server import threaded_server
+
+    with threaded_server(progression="reads") as server:
+        client = server.client("wisdom")
+        kb_id = custom_kb(client)
+        created = create(client, kb_id, body=PDF, content_type="application/pdf")
+        content = get(client, kb_id, created["contentId"])
+        assert content["status"] == "ACTIVE"
+        assert content["url"].startswith(server.url + "/_importmock/s3/")
+        download = requests.get(content["url"], timeout=10)
+        assert (download.status_code, download.content) == (200, PDF)
+        assert download.headers["Content-Type"] == "application/pdf"
