@@ -425,7 +425,12 @@ def test_fail_next_can_fail_a_content_creation(importmock: Any, client: Any) -> 
     assert get(client, kb_id, create(client, kb_id)["contentId"])["status"] == "CREATE_FAILED"
     # Without the kind, fail_next is for import jobs: contents are not failed by it.
     importmock.fail_next(client.meta.service_model.service_name, "Simulated")
-    assert get(client, kb_id, create(client, kb_id, name="b")["contentId"])["status"] == "ACTIVE"
+    content_id = create(client, kb_id, name="b")["contentId"]
+    assert get(client, kb_id, content_id)["status"] == "ACTIVE"
+    importmock.fail_next(client.meta.service_model.service_name, "Simulated", kind="content update")
+    upload_id = upload(client, kb_id, b"new", "text/plain")
+    client.update_content(knowledgeBaseId=kb_id, contentId=content_id, uploadId=upload_id)
+    assert get(client, kb_id, content_id)["status"] == "UPDATE_FAILED"
 
 
 # -- UpdateContent --------------------------------------------------------------------------
