@@ -1,5 +1,8 @@
 """Amazon Q in Connect / Wisdom: knowledge bases, uploads, quick-response import jobs.
 
+Knowledge-base content (CreateContent and the rest) lives in contents.py, shared state and
+look-ups in base.py.
+
 One backend serves the ``wisdom`` and ``qconnect`` clients: both send the same requests to
 the same ``wisdom.<region>`` endpoint, so a knowledge base created through one is visible
 through the other. Input is validated with the model of the client that sent it (their
@@ -9,20 +12,22 @@ quick-response name limits differ: 40 in wisdom, 100 in qconnect).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from importmock.engine import clock
-from importmock.engine.backend import Backend, register
+from importmock.engine.backend import register
 from importmock.engine.errors import ServiceError
-from importmock.engine.idempotency import ClientTokens
 from importmock.engine.lifecycle import Job
 from importmock.engine.validation import validation_message
 from importmock.services.wisdom import quick_response_csv as csv_file
 from importmock.services.wisdom import search
+from importmock.services.wisdom.base import DOWNLOAD_TTL_SECONDS, last_segment, refers_to
+from importmock.services.wisdom.contents import ContentsMixin
 from importmock.services.wisdom.models import (
+    CONTENT_LIFECYCLES,
     IMPORT_JOB_DELETION,
     QUICK_RESPONSE_IMPORT,
+    Content,
     ImportJob,
     KnowledgeBase,
     QuickResponse,
@@ -32,76 +37,31 @@ from importmock.services.wisdom.models import (
 MAX_KNOWLEDGE_BASES = 10
 MAX_QUICK_RESPONSES = 1000
 MAX_TAGS = 50
-DEFAULT_PAGE_SIZE = 10
 DEFAULT_UPLOAD_TTL_MINUTES = 15
-DOWNLOAD_TTL_SECONDS = 15 * 60
-
-
-def _last_segment(reference: str) -> str:
-    """Path ids accept the id or the ARN; the id is the ARN's last path segment."""
-    return reference.rsplit("/", 1)[-1] if reference.startswith("arn:") else reference
-
-
-def _refers_to(reference: str, resource_id: str, arn: str) -> bool:
-    """An id names the resource; an ARN must be the resource's own ARN (same region and
-    account), not just end with its id."""
-    return reference == arn if reference.startswith("arn:") else reference == resource_id
 
 
 @register
-class WisdomBackend(Backend):
-    """Knowledge bases, content uploads, quick responses and their import jobs."""
+class WisdomBackend(ContentsMixin):
+    """Knowledge bases, content uploads, contents, quick responses and their import jobs."""
 
     clients = ("wisdom", "qconnect")
-    lifecycles = (QUICK_RESPONSE_IMPORT,)
+    lifecycles = (QUICK_RESPONSE_IMPORT, *CONTENT_LIFECYCLES)
     tags_per_resource = MAX_TAGS
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.knowledge_bases: dict[str, KnowledgeBase] = {}
-        self.tokens = ClientTokens()
-
-    # -- helpers -------------------------------------------------------------------
-    def _arn(self, resource: str) -> str:
-        return f"arn:aws:wisdom:{self.region}:{self.account_id}:{resource}"
-
-    @staticmethod
-    def _not_found(kind: str, reference: str) -> ServiceError:
-        return ServiceError(
-            "ResourceNotFoundException", f"{kind} not found: {reference}", resourceName=reference
-        )
-
-    def _kb(self, reference: str) -> KnowledgeBase:
-        kb = self.knowledge_bases.get(_last_segment(reference))
-        if kb is None or not _refers_to(reference, kb.knowledge_base_id, kb.arn):
-            raise self._not_found("Knowledge base", reference)
-        return kb
-
     def _quick_response(self, kb: KnowledgeBase, reference: str) -> QuickResponse:
-        found = kb.quick_responses.get(_last_segment(reference))
-        if found is None or not _refers_to(reference, found.quick_response_id, found.arn):
+        found = kb.quick_responses.get(last_segment(reference))
+        if found is None or not refers_to(reference, found.quick_response_id, found.arn):
             raise self._not_found("Quick response", reference)
         return found
 
     def _import_job(self, kb: KnowledgeBase, reference: str, read: bool = True) -> ImportJob:
-        found = kb.import_jobs.get(_last_segment(reference))
+        found = kb.import_jobs.get(last_segment(reference))
         if found is not None:
             if read:  # a read moves the job in `reads` mode (and may finish a deletion)
                 found.job.read()
             if found.import_job_id in kb.import_jobs:
                 return found
         raise self._not_found("Import job", reference)
-
-    def _page(
-        self,
-        items: Iterable[Any],
-        scope: str,
-        maxResults: int | None,
-        nextToken: str | None,
-        key: Callable[[Any], tuple[Any, ...]] = lambda item: (-item.sequence,),
-    ) -> tuple[list[Any], str | None]:
-        """One page, newest first unless ``key`` says otherwise."""
-        return self.paginate(items, key, scope, maxResults, nextToken, DEFAULT_PAGE_SIZE)
 
     # -- knowledge bases -------------------------------------------------------------
     def create_knowledge_base(
@@ -164,6 +124,9 @@ class WisdomBackend(Backend):
                 f"Knowledge base {kb.knowledge_base_id} has import job "
                 f"{running[0].import_job_id} in status {running[0].job.status}.",
             )
+        # Its contents go with it, whatever their status, and so do their files.
+        for content in list(kb.contents.values()):
+            self._forget_content(content)
         del self.knowledge_bases[kb.knowledge_base_id]
 
     # -- uploads and import jobs -----------------------------------------------------
@@ -178,10 +141,6 @@ class WisdomBackend(Backend):
         url, expiry = self.urls.mint_upload(self._bucket, self.region, key, ttl, headers)
         kb.uploads[upload_id] = Upload(upload_id, key, contentType)
         return {"uploadId": upload_id, "url": url, "urlExpiry": expiry, "headersToInclude": headers}
-
-    @property
-    def _bucket(self) -> str:
-        return f"wisdom-{self.account_id}"
 
     def start_import_job(
         self,
@@ -494,13 +453,16 @@ class WisdomBackend(Backend):
         del kb.quick_responses[self._quick_response(kb, quickResponseId).quick_response_id]
 
     # -- tags --------------------------------------------------------------------------
-    def _taggable(self, arn: str) -> KnowledgeBase | QuickResponse:
+    def _taggable(self, arn: str) -> KnowledgeBase | QuickResponse | Content:
         for kb in self.knowledge_bases.values():
             if kb.arn == arn:
                 return kb
             for qr in kb.quick_responses.values():
                 if qr.arn == arn:
                     return qr
+            for content in kb.contents.values():
+                if content.arn == arn:
+                    return content
         raise self._not_found("Resource", arn)
 
     def tag_resource(self, resourceArn: str, tags: dict[str, str]) -> dict[str, Any]:

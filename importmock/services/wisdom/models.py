@@ -21,6 +21,30 @@ IMPORT_JOB_DELETION = Lifecycle(
     durations={"DELETE_IN_PROGRESS": 2.0},
     fail_next_target=False,
 )
+# Knowledge-base content: ingesting an uploaded file, ingesting a replacement file, and
+# deletion. The status enum has no UPDATE_IN_PROGRESS, so a replacement file is ingested
+# under CREATE_IN_PROGRESS again and fails as UPDATE_FAILED (see behaviour-notes.md).
+CONTENT_CREATION = Lifecycle(
+    kind="content creation",
+    stages=("CREATE_IN_PROGRESS", "ACTIVE"),
+    failure="CREATE_FAILED",
+    fail_next_target=False,
+)
+CONTENT_UPDATE = Lifecycle(
+    kind="content update",
+    stages=("CREATE_IN_PROGRESS", "ACTIVE"),
+    failure="UPDATE_FAILED",
+    fail_next_target=False,
+)
+CONTENT_DELETION = Lifecycle(
+    kind="content deletion",
+    stages=("DELETE_IN_PROGRESS", "DELETED"),
+    failure="DELETE_FAILED",
+    durations={"DELETE_IN_PROGRESS": 2.0},
+    fail_next_target=False,
+)
+#: The content kinds ``fail_next`` can name (deletion cannot fail).
+CONTENT_LIFECYCLES = (CONTENT_CREATION, CONTENT_UPDATE)
 
 
 @dataclass
@@ -28,6 +52,48 @@ class Upload:
     upload_id: str
     key: str
     content_type: str
+    used_by: str | None = None  # the content whose body this upload became
+
+
+@dataclass
+class Content:
+    """A knowledge-base content: an uploaded file and what describes it."""
+
+    content_id: str
+    arn: str
+    knowledge_base: KnowledgeBase
+    name: str
+    title: str
+    content_type: str
+    revision_id: str
+    job: Job  # creation, then each replacement of the file, then deletion
+    body_key: str  # where the file of the current revision is stored
+    modified: float
+    region: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    link_out_uri: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    pending_keys: set[str] = field(default_factory=set)  # replacement files being ingested
+    sequence: int = field(default_factory=next_sequence)
+
+    def summary(self) -> dict[str, Any]:
+        return compact(
+            {
+                "contentArn": self.arn,
+                "contentId": self.content_id,
+                "knowledgeBaseArn": self.knowledge_base.arn,
+                "knowledgeBaseId": self.knowledge_base.knowledge_base_id,
+                "name": self.name,
+                "revisionId": self.revision_id,
+                "title": self.title,
+                "contentType": self.content_type,
+                "status": self.job.status,
+                "metadata": dict(self.metadata),
+                "tags": dict(self.tags) if self.tags else None,
+                "lastModifiedTime": self.modified,
+                "lastModifiedRegion": self.region,
+            }
+        )
 
 
 @dataclass
@@ -130,6 +196,7 @@ class KnowledgeBase:
     uploads: dict[str, Upload] = field(default_factory=dict)
     import_jobs: dict[str, ImportJob] = field(default_factory=dict)
     quick_responses: dict[str, QuickResponse] = field(default_factory=dict)
+    contents: dict[str, Content] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         return compact(
