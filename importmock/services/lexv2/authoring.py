@@ -191,6 +191,12 @@ class AuthoringOperations(LexBackendBase):
         """A locale has one AMAZON.FallbackIntent intent, FallbackIntent's own."""
         is_fallback = intent is not None and intent.intent_id == FALLBACK_INTENT_ID
         signature = settings.get("parentIntentSignature")
+        if (signature is not None or is_fallback) and settings.get("sampleUtterances"):
+            # The model's documentation of CreateIntent.
+            raise self.invalid(
+                "Built-in intents take no sample utterances; this intent has the "
+                f"parentIntentSignature {signature or FALLBACK_SIGNATURE}."
+            )
         if is_fallback:
             if signature not in (None, FALLBACK_SIGNATURE):
                 raise self.invalid(

@@ -304,6 +304,23 @@ def test_the_fallback_intent_cannot_be_deleted_or_duplicated(lex: Any, en: Local
     )
 
 
+def test_built_in_intents_take_no_sample_utterances(lex: Any, en: Locale) -> None:
+    with pytest.raises(lex.exceptions.ValidationException) as caught:
+        en.intent("Help", "help me", parentIntentSignature="AMAZON.HelpIntent")
+    assert error_of(caught.value)[1] == (
+        "Built-in intents take no sample utterances; this intent has the "
+        "parentIntentSignature AMAZON.HelpIntent."
+    )
+    with pytest.raises(lex.exceptions.ValidationException):
+        lex.update_intent(
+            intentId="FALLBCKINT",
+            intentName="FallbackIntent",
+            sampleUtterances=utterances("anything"),
+            **en.where,
+        )
+    assert en.intent("Help", parentIntentSignature="AMAZON.HelpIntent")["intentName"] == "Help"
+
+
 def test_the_fallback_intent_can_be_updated_and_stays_the_fallback(lex: Any, en: Locale) -> None:
     closing = {
         "closingResponse": {
