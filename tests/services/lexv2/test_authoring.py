@@ -883,6 +883,14 @@ def definition(lex: Any, en: Locale) -> dict[str, Any]:
         return {k: v for k, v in data.items() if k not in times and k != "botId"}
 
     result: dict[str, Any] = {"locale": plain(en.describe())}
+    result["slotTypeSummaries"] = [
+        {k: v for k, v in plain(t).items() if k != "slotTypeId"}
+        for t in lex.list_slot_types(**en.where)["slotTypeSummaries"]
+    ]
+    result["intentSummaries"] = [
+        {k: v for k, v in plain(i).items() if k != "intentId" or v == "FALLBCKINT"}
+        for i in lex.list_intents(**en.where)["intentSummaries"]
+    ]
     result["slotTypes"] = {
         name: {k: v for k, v in plain(en.describe_slot_type(type_id)).items() if k != "slotTypeId"}
         for type_id, name in type_names.items()
@@ -893,8 +901,18 @@ def definition(lex: Any, en: Locale) -> dict[str, Any]:
         described = plain(en.describe_intent(intent_id))
         slots = {}
         names = {}
-        for slot_summary in lex.list_slots(intentId=intent_id, **en.where)["slotSummaries"]:
+        slot_summaries = lex.list_slots(intentId=intent_id, **en.where)["slotSummaries"]
+        listed = []
+        for slot_summary in slot_summaries:
             names[slot_summary["slotId"]] = slot_summary["slotName"]
+            listed.append(
+                {
+                    **{k: v for k, v in plain(slot_summary).items() if k != "slotId"},
+                    "slotTypeId": type_names.get(
+                        slot_summary["slotTypeId"], slot_summary["slotTypeId"]
+                    ),
+                }
+            )
             slot = plain(en.describe_slot(intent_id, slot_summary["slotId"]))
             slot["slotTypeId"] = type_names.get(slot["slotTypeId"], slot["slotTypeId"])
             slots[slot["slotName"]] = {
@@ -905,7 +923,11 @@ def definition(lex: Any, en: Locale) -> dict[str, Any]:
         ]
         if intent_id != "FALLBCKINT":
             described.pop("intentId")
-        intents[summary["intentName"]] = {"intent": described, "slots": slots}
+        intents[summary["intentName"]] = {
+            "intent": described,
+            "slots": slots,
+            "slotSummaries": listed,
+        }
     result["intents"] = intents
     return result
 
