@@ -143,14 +143,14 @@ def test_create_intent_answers_the_definition_and_describe_intent_agrees(
             "OrderPizza",
             "I want a pizza",
             description="Orders a pizza",
-            intentDisplayName="Order a pizza",
+            outputContexts=[{"name": "ordered", "timeToLiveInSeconds": 60, "turnsToLive": 3}],
         )
     assert re.fullmatch(LEX_ID, created["intentId"])
     assert created == {
         "intentId": created["intentId"],
         "intentName": "OrderPizza",
-        "intentDisplayName": "Order a pizza",
         "description": "Orders a pizza",
+        "outputContexts": [{"name": "ordered", "timeToLiveInSeconds": 60, "turnsToLive": 3}],
         "sampleUtterances": [{"utterance": "I want a pizza"}],
         "botId": en.bot_id,
         "botVersion": "DRAFT",
