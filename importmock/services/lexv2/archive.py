@@ -121,7 +121,7 @@ _NOT_SETTINGS = frozenset(
 
 
 @cache
-def _settings_members(operation: str) -> tuple[str, ...]:
+def settings_members(operation: str) -> tuple[str, ...]:
     """The members of a Create* request that an archive's JSON file may carry."""
     shape = spec_for_client("lexv2-models").operation(operation).model.input_shape
     return tuple(name for name in shape.members if name not in _NOT_SETTINGS)
@@ -404,9 +404,7 @@ class Reader:
         prefix = f"{root}/" if root else ""
         path = f"{prefix}BotLocale.json"
         data = self.json(path) or {}
-        settings = self.settings(
-            path, data, "CreateBotLocale", _settings_members("CreateBotLocale")
-        )
+        settings = self.settings(path, data, "CreateBotLocale", settings_members("CreateBotLocale"))
         # The console's default, for files that leave the threshold out.
         settings.setdefault("nluIntentConfidenceThreshold", DEFAULT_CONFIDENCE_THRESHOLD)
         self.check_against(path, "CreateBotLocale", _in_locale(locale_id, **settings))
@@ -490,7 +488,7 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "slot type")
-        settings = self.settings(path, data, "CreateSlotType", _settings_members("CreateSlotType"))
+        settings = self.settings(path, data, "CreateSlotType", settings_members("CreateSlotType"))
         self.check_against(
             path,
             "CreateSlotType",
@@ -505,7 +503,7 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "intent")
-        settings = self.settings(path, data, "CreateIntent", _settings_members("CreateIntent"))
+        settings = self.settings(path, data, "CreateIntent", settings_members("CreateIntent"))
         self.check_against(
             path,
             "CreateIntent",
@@ -566,7 +564,7 @@ class Reader:
         if data is None:
             return None
         name = self._name(path, data, "slot")
-        settings = self.settings(path, data, "CreateSlot", _settings_members("CreateSlot"))
+        settings = self.settings(path, data, "CreateSlot", settings_members("CreateSlot"))
         type_name = data.get("slotTypeName")
         if type_name is None:
             if settings.get("subSlotSetting") is None:
@@ -748,7 +746,7 @@ def _locale_files(root: str, locale: Locale, version: str) -> dict[str, Content]
             "identifier": locale.locale_id,
             "version": _written_version(version),
             **_file_members(
-                "CreateBotLocale", locale.settings, _settings_members("CreateBotLocale")
+                "CreateBotLocale", locale.settings, settings_members("CreateBotLocale")
             ),
         }
     }
@@ -757,7 +755,7 @@ def _locale_files(root: str, locale: Locale, version: str) -> dict[str, Content]
             "name": slot_type.name,
             "identifier": slot_type.slot_type_id,
             **_file_members(
-                "CreateSlotType", slot_type.settings, _settings_members("CreateSlotType")
+                "CreateSlotType", slot_type.settings, settings_members("CreateSlotType")
             ),
         }
     for intent in locale.intents.values():
@@ -765,7 +763,7 @@ def _locale_files(root: str, locale: Locale, version: str) -> dict[str, Content]
         files[f"{folder}/Intent.json"] = {
             "name": intent.name,
             "identifier": intent.intent_id,
-            **_file_members("CreateIntent", intent.settings, _settings_members("CreateIntent")),
+            **_file_members("CreateIntent", intent.settings, settings_members("CreateIntent")),
             "slotPriorities": [
                 {"priority": priority, "slotName": name} for priority, name in intent.priorities
             ],
@@ -775,7 +773,7 @@ def _locale_files(root: str, locale: Locale, version: str) -> dict[str, Content]
                 "name": slot.name,
                 "identifier": slot.slot_id,
                 "slotTypeName": slot.slot_type,
-                **_file_members("CreateSlot", slot.settings, _settings_members("CreateSlot")),
+                **_file_members("CreateSlot", slot.settings, settings_members("CreateSlot")),
             }
     vocabulary = locale.vocabulary
     if vocabulary is not None:

@@ -19,7 +19,9 @@ from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, Lifecycle
 from importmock.engine.records import compact
 from importmock.services.lexv2 import archive, archive_json
+from importmock.services.lexv2.authoring import AuthoringOperations
 from importmock.services.lexv2.base import LexBackendBase
+from importmock.services.lexv2.build_checks import build_problems
 from importmock.services.lexv2.imports import ImportPlan
 from importmock.services.lexv2.locales import LOCALE_NAMES
 from importmock.services.lexv2.models import (
@@ -69,7 +71,7 @@ EXPORT_FORMATS = {
 
 
 @register
-class LexModelsV2Backend(LexBackendBase):
+class LexModelsV2Backend(AuthoringOperations, LexBackendBase):
     """Bots and their DRAFT definitions, and the import and export jobs that move them."""
 
     clients = ("lexv2-models",)
@@ -417,7 +419,7 @@ class LexModelsV2Backend(LexBackendBase):
             locale.job,
             f"locale-{bot.bot_id}-{localeId}",
             LOCALE_BUILD,
-            failure_reason=_build_problems(locale),
+            failure_reason=build_problems(locale),
         )
         return {
             **self._locale_status(bot, locale),
@@ -1180,20 +1182,3 @@ def _slot_type_id(locale: Locale, slot: Slot) -> str | None:
         return slot.slot_type  # built-in types are named by their signature
     found = locale.slot_type_named(slot.slot_type)
     return found.slot_type_id if found is not None else None
-
-
-def _build_problems(locale: Locale) -> str | None:
-    """Why a build fails (one reason per line), or None if the locale builds."""
-    reasons = []
-    custom = [i for i in locale.intents.values() if i.intent_id != FALLBACK_INTENT_ID]
-    if not custom:
-        reasons.append(
-            f"Locale {locale.locale_id} has no intents other than FallbackIntent; add an "
-            "intent with sample utterances before building."
-        )
-    for intent in custom:
-        if not intent.settings.get("parentIntentSignature") and not intent.settings.get(
-            "sampleUtterances"
-        ):
-            reasons.append(f"Intent {intent.name} has no sample utterances.")
-    return "\n".join(reasons) if reasons else None
