@@ -497,7 +497,9 @@ class LexModelsV2Backend(ResourcePolicyOperations, BotVersionOperations, LexBack
                 **intent.settings,
                 "slotPriorities": priorities or None,
                 "botId": botId,
-                "botVersion": botVersion,
+                # The model's DescribeIntent answer admits only DRAFT here: a numbered
+                # version's intent is described without it.
+                "botVersion": botVersion if botVersion == DRAFT else None,
                 "localeId": localeId,
                 "creationDateTime": intent.created,
                 "lastUpdatedDateTime": intent.updated,
