@@ -183,8 +183,8 @@ class BotVersionOperations(LexBackendBase):
         bot = self.bots.get(botId)
         version = None if bot is None else bot.versions.get(botVersion)
         if version is not None and version.job is not None:
-            version.job.read()
-        if bot is None or bot.versions.get(botVersion) is None or version is None:
+            version.job.read()  # which may finish its deletion
+        if bot is None or version is None or bot.versions.get(botVersion) is not version:
             raise ServiceError("PreconditionFailedException", NO_RESOURCE)
         answer = {"botId": bot.bot_id, "botVersion": version.version, "botStatus": "Deleting"}
         if version.status == "Deleting":
