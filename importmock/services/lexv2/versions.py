@@ -1,5 +1,5 @@
-"""Numbered bot versions: CreateBotVersion, DescribeBotVersion, ListBotVersions and
-DeleteBotVersion.
+"""Numbered bot versions: CreateBotVersion, DescribeBotVersion, ListBotVersions (which
+lists DRAFT too) and DeleteBotVersion.
 
 A version is an immutable copy, made as CreateBotVersion is called, of the bot's settings
 and of the locales its ``botVersionLocaleSpecification`` names (each from DRAFT, which must
@@ -154,27 +154,34 @@ class BotVersionOperations(LexBackendBase):
         for version in list(bot.versions.values()):
             if version.job is not None:
                 version.job.read()
+        # DRAFT is listed too, as version 0 (first ascending, last descending).
+        draft = {
+            "botName": bot.name,
+            "botVersion": DRAFT,
+            "description": bot.settings.get("description"),
+            "botStatus": bot.status,
+            "creationDateTime": bot.created,
+        }
+        listed = [draft] + [
+            {
+                "botName": version.name,
+                "botVersion": version.version,
+                "description": version.description,
+                "botStatus": version.status,
+                "creationDateTime": version.created,
+            }
+            for version in bot.versions.values()
+        ]
         descending = (sortBy or {}).get("order") == "Descending"
         sign = -1 if descending else 1
         page, token = self._page(
-            list(bot.versions.values()),
-            lambda v: (sign * int(v.version),),
+            listed,
+            lambda v: (sign * (0 if v["botVersion"] == DRAFT else int(v["botVersion"])),),
             f"versions:{'d' if descending else 'a'}",
             maxResults,
             nextToken,
         )
-        summaries = [
-            compact(
-                {
-                    "botName": version.name,
-                    "botVersion": version.version,
-                    "description": version.description,
-                    "botStatus": version.status,
-                    "creationDateTime": version.created,
-                }
-            )
-            for version in page
-        ]
+        summaries = [compact(summary) for summary in page]
         return {"botId": bot.bot_id, "botVersionSummaries": summaries, "nextToken": token}
 
     def delete_bot_version(

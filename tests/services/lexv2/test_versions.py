@@ -50,8 +50,10 @@ def new_version(lex: Any, bot_id: str, spec: dict[str, Any] | None = None, **ext
 
 
 def version_numbers(lex: Any, bot_id: str, **kwargs: Any) -> list[str]:
+    """The numbered versions ListBotVersions lists (it lists DRAFT first)."""
     summaries = lex.list_bot_versions(botId=bot_id, **kwargs)["botVersionSummaries"]
-    return [summary["botVersion"] for summary in summaries]
+    assert summaries[0]["botVersion"] == "DRAFT"
+    return [summary["botVersion"] for summary in summaries[1:]]
 
 
 def add_farewell(m: Any, lex: Any, bot_id: str) -> None:
@@ -277,20 +279,26 @@ def test_reads_of_a_version_that_does_not_exist_are_not_found(m: Any, lex: Any) 
 
 
 # -- ListBotVersions ----------------------------------------------------------------------
-def test_list_bot_versions_sorts_by_number_and_pages(m: Any, lex: Any) -> None:
+def test_list_bot_versions_lists_draft_then_the_numbers_and_pages(m: Any, lex: Any) -> None:
     bot_id = built_bot(m, lex)
     for number in range(12):
         new_version(lex, bot_id, description=f"Release {number + 1}")
     assert version_numbers(lex, bot_id, maxResults=20) == [str(n) for n in range(1, 13)]
     descending = {"attribute": "BotVersion", "order": "Descending"}
-    assert version_numbers(lex, bot_id, sortBy=descending, maxResults=3) == ["12", "11", "10"]
+    listed = lex.list_bot_versions(botId=bot_id, sortBy=descending, maxResults=3)
+    assert [s["botVersion"] for s in listed["botVersionSummaries"]] == ["12", "11", "10"]
     first = lex.list_bot_versions(botId=bot_id)
     assert len(first["botVersionSummaries"]) == 10
     second = lex.list_bot_versions(botId=bot_id, nextToken=first["nextToken"])
-    assert [s["botVersion"] for s in second["botVersionSummaries"]] == ["11", "12"]
+    assert [s["botVersion"] for s in second["botVersionSummaries"]] == ["10", "11", "12"]
     assert "nextToken" not in second
-    summary = first["botVersionSummaries"][0]
-    assert (summary["botName"], summary["description"], summary["botStatus"]) == (
+    draft, one = first["botVersionSummaries"][:2]
+    assert (draft["botVersion"], draft["description"], draft["botStatus"]) == (
+        "DRAFT",
+        "PizzaBot from an archive",
+        "Available",
+    )
+    assert (one["botName"], one["description"], one["botStatus"]) == (
         "PizzaBot",
         "Release 1",
         "Available",
