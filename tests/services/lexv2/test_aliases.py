@@ -394,3 +394,32 @@ def test_a_bot_with_only_its_test_alias_and_versions_is_deleted(m: Any, lex: Any
     new_version(lex, bot_id, BOTH)
     assert lex.delete_bot(botId=bot_id)["botStatus"] == "Deleting"
     assert lex.list_bots()["botSummaries"] == []
+
+
+# -- the whole pipeline, with the waiters --------------------------------------------------
+@pytest.mark.importmock(progression="reads")
+def test_a_deploy_pipeline_waits_with_the_version_and_alias_waiters(m: Any, lex: Any) -> None:
+    now = {"Delay": 0}
+    done = run_import(m, lex, to_zip(bot_files()), bot_spec())
+    bot_id = done["importedResourceId"]
+    for locale_id in ("en_US", "en_GB"):
+        lex.build_bot_locale(botId=bot_id, botVersion="DRAFT", localeId=locale_id)
+        lex.get_waiter("bot_locale_built").wait(
+            botId=bot_id, botVersion="DRAFT", localeId=locale_id, WaiterConfig=now
+        )
+    assert new_version(lex, bot_id) == "1"
+    lex.get_waiter("bot_version_available").wait(botId=bot_id, botVersion="1", WaiterConfig=now)
+    created = lex.create_bot_alias(botId=bot_id, botAliasName="Prod", botVersion="1")
+    assert created["botAliasStatus"] == "Creating"
+    lex.get_waiter("bot_alias_available").wait(
+        botId=bot_id, botAliasId=created["botAliasId"], WaiterConfig=now
+    )
+    assert described(lex, bot_id, created["botAliasId"])["botAliasStatus"] == "Available"
+    assert [
+        (info.kind, [stage for stage, _ in info.history])
+        for info in m.jobs()
+        if info.kind in ("bot version creation", "bot alias creation")
+    ] == [
+        ("bot version creation", ["Versioning", "Available"]),
+        ("bot alias creation", ["Creating", "Available"]),
+    ]
