@@ -82,6 +82,18 @@ UNDECLARED_ERRORS: Mapping[tuple[str, str], Mapping[str, str]] = {
             "ListSlots",
             "ListSlotTypes",
             "ListCustomVocabularyItems",
+            "ListBotVersions",
+            "ListBotAliases",
+        )
+    },
+    # Lex refuses input that breaks the model with ValidationException on every operation;
+    # these models declare none (their constraints are on the ARN and revision id).
+    **{
+        ("lexv2-models", op): {"ValidationException": _VALIDATION}
+        for op in (
+            "DescribeResourcePolicy",
+            "DeleteResourcePolicy",
+            "DeleteResourcePolicyStatement",
         )
     },
 }

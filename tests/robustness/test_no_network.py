@@ -130,11 +130,11 @@ def _lexv2(client: Any) -> None:
     )
     # an operation importmock does not implement is answered in-process too
     with pytest.raises(ClientError) as raised:
-        client.list_bot_versions(botId="AAAAAAAAAA")
+        client.list_bot_recommendations(botId="AAAAAAAAAA", botVersion="DRAFT", localeId="en_US")
     code, message, status = error_of(raised.value)
     assert (code, status) == ("NotImplemented", 501)
     assert message.startswith(
-        "importmock does not implement lexv2-models.ListBotVersions; implemented "
+        "importmock does not implement lexv2-models.ListBotRecommendations; implemented "
         "lexv2-models operations: BuildBotLocale, CreateBot, "
     )
 
@@ -160,7 +160,7 @@ MOCKED_CALLS: dict[str, tuple[Callable[[Any], None], list[tuple[str, int, str | 
         [
             ("ListBots", 200, None),
             ("DescribeBot", 404, "ResourceNotFoundException"),
-            ("ListBotVersions", 501, "NotImplemented"),
+            ("ListBotRecommendations", 501, "NotImplemented"),
         ],
     ),
 }

@@ -10,6 +10,7 @@ download URL once it completes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -19,6 +20,7 @@ from importmock.engine.errors import ServiceError
 from importmock.engine.lifecycle import Job, Lifecycle
 from importmock.engine.records import compact
 from importmock.services.lexv2 import archive, archive_json
+from importmock.services.lexv2.aliases import TEST_ALIAS_ID
 from importmock.services.lexv2.authoring import AuthoringOperations
 from importmock.services.lexv2.base import LexBackendBase
 from importmock.services.lexv2.build_checks import build_problems
@@ -46,6 +48,8 @@ from importmock.services.lexv2.models import (
     fallback_intent,
     new_id,
 )
+from importmock.services.lexv2.resource_policies import ResourcePolicyOperations
+from importmock.services.lexv2.versions import BotVersionOperations
 from importmock.services.lexv2.zip_archives import write_zip
 
 URL_TTL_SECONDS = 5 * 60
@@ -71,8 +75,11 @@ EXPORT_FORMATS = {
 
 
 @register
-class LexModelsV2Backend(AuthoringOperations, LexBackendBase):
-    """Bots and their DRAFT definitions, and the import and export jobs that move them."""
+class LexModelsV2Backend(
+    AuthoringOperations, ResourcePolicyOperations, BotVersionOperations, LexBackendBase
+):
+    """Bots and their locales, and the import and export jobs that move them; authoring,
+    versions, aliases and resource policies come from the mixins."""
 
     clients = ("lexv2-models",)
     quotas = {"bots": 100}
@@ -246,9 +253,20 @@ class LexModelsV2Backend(AuthoringOperations, LexBackendBase):
             raise ServiceError(
                 "PreconditionFailedException", f"Bot {botId} is {bot.status}; try again later."
             )
+        in_use = sorted(a.name for a in self._aliases(bot).values() if a.alias_id != TEST_ALIAS_ID)
+        if in_use and not skipResourceInUseCheck:
+            raise ServiceError(
+                "PreconditionFailedException",
+                f"Bot {botId} has the alias(es) {', '.join(in_use)}; delete them first, or set "
+                "skipResourceInUseCheck to delete the bot with them.",
+            )
 
         def gone(_: Job) -> None:
             self.bots.pop(bot.bot_id, None)
+            for arn in [self._arn(f"bot/{bot.bot_id}")] + [
+                self._alias_arn(bot.bot_id, alias_id) for alias_id in bot.aliases
+            ]:
+                self.policies.pop(arn, None)
 
         bot.job = self._next_phase(bot.job, f"bot-{bot.bot_id}", BOT_DELETION, on_success=gone)
         return {"botId": bot.bot_id, "botStatus": "Deleting"}
@@ -339,12 +357,12 @@ class LexModelsV2Backend(AuthoringOperations, LexBackendBase):
         nextToken: str | None = None,
     ) -> dict[str, Any]:
         bot = self._bot(botId)
-        self._draft(bot, botVersion)
-        for locale in list(bot.locales.values()):
+        held = self._locales_of(bot, botVersion)
+        for locale in list(held.values()):
             if locale.job is not None:
                 locale.job.read()
         name = lambda locale: LOCALE_NAMES.get(locale.locale_id, locale.locale_id)  # noqa: E731
-        locales = self._filtered(bot.locales.values(), filters, {"BotLocaleName": name})
+        locales = self._filtered(held.values(), filters, {"BotLocaleName": name})
         key, scope = self._sorted_by(
             sortBy, "BotLocaleName", name, lambda loc: loc.updated, lambda loc: loc.locale_id
         )
@@ -483,7 +501,9 @@ class LexModelsV2Backend(AuthoringOperations, LexBackendBase):
                 **intent.settings,
                 "slotPriorities": priorities or None,
                 "botId": botId,
-                "botVersion": botVersion,
+                # The model's DescribeIntent answer admits only DRAFT here: a numbered
+                # version's intent is described without it.
+                "botVersion": botVersion if botVersion == DRAFT else None,
                 "localeId": localeId,
                 "creationDateTime": intent.created,
                 "lastUpdatedDateTime": intent.updated,
@@ -691,6 +711,10 @@ class LexModelsV2Backend(AuthoringOperations, LexBackendBase):
         )
         if kind == "bot" and resource_id in self.bots:
             return self.bots[resource_id].tags
+        if kind == "bot-alias":
+            bot_id, _, alias_id = resource_id.partition("/")
+            if bot_id in self.bots and alias_id in self._aliases(self.bots[bot_id]):
+                return self.bots[bot_id].aliases[alias_id].tags
         if kind == "test-set" and resource_id in self.test_sets:
             return self.test_sets[resource_id].tags
         raise ServiceError("ResourceNotFoundException", f"The resource {arn} does not exist.")
@@ -1037,12 +1061,23 @@ class LexModelsV2Backend(AuthoringOperations, LexBackendBase):
             return (lambda: files), test_set.name, None, None
         if resource_type == "Bot":
             bot = self._bot(spec["botId"])
-            self._draft(bot, spec["botVersion"])
-            return (lambda: archive.bot_files(bot)), bot.name, bot.bot_id, None
+            if spec["botVersion"] != DRAFT:  # the version's copy, as a bot
+                version = self._version(bot, spec["botVersion"])
+                bot = dataclasses.replace(
+                    bot, name=version.name, settings=version.settings, locales=version.locales
+                )
+            version_written = spec["botVersion"]
+            return (
+                (lambda: archive.bot_files(bot, version_written)),
+                bot.name,
+                bot.bot_id,
+                None,
+            )
         bot, locale = self._locale(spec["botId"], spec["botVersion"], spec["localeId"])
         if resource_type == "BotLocale":
+            version_written = spec["botVersion"]
             return (
-                (lambda: archive.locale_files(bot, locale)),
+                (lambda: archive.locale_files(bot, locale, version_written)),
                 bot.name,
                 bot.bot_id,
                 locale.locale_id,

@@ -16,10 +16,12 @@ from importmock.engine.lifecycle import Job, Lifecycle
 from importmock.services.lexv2.models import (
     DRAFT,
     Bot,
+    BotVersion,
     ExportRecord,
     ImportRecord,
     Intent,
     Locale,
+    ResourcePolicy,
     TestSet,
     Upload,
 )
@@ -51,6 +53,7 @@ class LexBackendBase(Backend):
         self.imports: dict[str, ImportRecord] = {}
         self.exports: dict[str, ExportRecord] = {}
         self.test_sets: dict[str, TestSet] = {}
+        self.policies: dict[str, ResourcePolicy] = {}  # by bot or bot alias ARN
 
     # -- helpers ---------------------------------------------------------------------
     @property
@@ -105,22 +108,46 @@ class LexBackendBase(Backend):
         return bot
 
     def _draft(self, bot: Bot, bot_version: str) -> None:
+        """Writes go to the DRAFT version only: numbered versions never change."""
         if bot_version != DRAFT:
             raise self._missing(
-                f"Bot {bot.bot_id} has no version {bot_version}; importmock keeps only the "
-                "DRAFT version."
+                f"Bot {bot.bot_id} version {bot_version} cannot be changed; only the DRAFT "
+                "version can."
             )
 
+    def _version(self, bot: Bot, bot_version: str) -> BotVersion:
+        """A numbered version of the bot (read, which may finish its creation or deletion)."""
+        version = bot.versions.get(bot_version)
+        if version is not None and version.job is not None:
+            version.job.read()
+        version = bot.versions.get(bot_version)
+        if version is None:
+            raise self._missing(f"Bot {bot.bot_id} has no version {bot_version}.")
+        return version
+
+    def _locales_of(self, bot: Bot, bot_version: str) -> dict[str, Locale]:
+        """The locales reads see: DRAFT's, or a numbered version's immutable copies."""
+        if bot_version == DRAFT:
+            return bot.locales
+        return self._version(bot, bot_version).locales
+
     def _locale(self, bot_id: str, bot_version: str, locale_id: str) -> tuple[Bot, Locale]:
+        """A locale of DRAFT or of a numbered version, for reads; writes check ``_draft``
+        first (or use ``_draft_locale``)."""
         bot = self._bot(bot_id)
-        self._draft(bot, bot_version)
-        locale = bot.locales.get(locale_id)
+        locales = self._locales_of(bot, bot_version)
+        locale = locales.get(locale_id)
         if locale is not None and locale.job is not None:
             locale.job.read()
-        locale = bot.locales.get(locale_id)
+        locale = locales.get(locale_id)
         if locale is None:
             raise self._missing(f"Bot {bot_id} version {bot_version} has no locale {locale_id}.")
         return bot, locale
+
+    def _draft_locale(self, bot_id: str, bot_version: str, locale_id: str) -> tuple[Bot, Locale]:
+        """A DRAFT locale, for writes."""
+        self._draft(self._bot(bot_id), bot_version)
+        return self._locale(bot_id, bot_version, locale_id)
 
     def _intent(self, locale: Locale, intent_id: str) -> Intent:
         intent = locale.intents.get(intent_id)

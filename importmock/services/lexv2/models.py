@@ -56,6 +56,31 @@ LOCALE_DELETION = Lifecycle(
 LOCALE_EDITED = Lifecycle(
     kind="bot locale edit", stages=("NotBuilt",), failure="Failed", fail_next_target=False
 )
+# Numbered bot versions and aliases (versions.py, aliases.py).
+BOT_VERSIONING = Lifecycle(
+    kind="bot version creation",
+    stages=("Versioning", "Available"),
+    failure="Failed",
+    fail_next_target=False,
+)
+BOT_VERSION_DELETION = Lifecycle(
+    kind="bot version deletion",
+    stages=("Deleting", "Deleted"),
+    failure="Failed",
+    fail_next_target=False,
+)
+ALIAS_CREATION = Lifecycle(
+    kind="bot alias creation",
+    stages=("Creating", "Available"),
+    failure="Failed",
+    fail_next_target=False,
+)
+ALIAS_DELETION = Lifecycle(
+    kind="bot alias deletion",
+    stages=("Deleting", "Deleted"),
+    failure="Failed",
+    fail_next_target=False,
+)
 # The kinds fail_next can name (record deletions and edits cannot fail).
 LIFECYCLES = (
     IMPORT,
@@ -65,6 +90,10 @@ LIFECYCLES = (
     LOCALE_CREATION,
     LOCALE_BUILD,
     LOCALE_DELETION,
+    BOT_VERSIONING,
+    BOT_VERSION_DELETION,
+    ALIAS_CREATION,
+    ALIAS_DELETION,
 )
 
 FALLBACK_INTENT_ID = "FALLBCKINT"  # Lex gives every locale's fallback intent this id
@@ -151,9 +180,13 @@ class Locale:
     job: Job | None = None  # creation, build, edit or deletion: the status comes from it
     last_build_submitted: float | None = None
     history: list[tuple[str, float]] = field(default_factory=list)
+    #: A numbered version's copy of the locale: its status, which never changes.
+    frozen_status: str | None = None
 
     @property
     def status(self) -> str:
+        if self.frozen_status is not None:
+            return self.frozen_status
         return "NotBuilt" if self.job is None else self.job.status
 
     def intent_named(self, name: str) -> Intent | None:
@@ -174,10 +207,62 @@ class Bot:
     created: float
     updated: float
     job: Job | None = None
+    #: Numbered versions by number, aliases by id (the test alias is added when first read)
+    versions: dict[str, BotVersion] = field(default_factory=dict)
+    aliases: dict[str, BotAlias] = field(default_factory=dict)
+    #: The last version number given out: numbers are never reused after a delete.
+    last_version: int = 0
 
     @property
     def status(self) -> str:
         return "Available" if self.job is None else self.job.status
+
+
+@dataclass
+class BotVersion:
+    """A numbered version: an immutable copy of the bot's settings and of the locales named
+    in CreateBotVersion's ``botVersionLocaleSpecification``."""
+
+    version: str
+    name: str
+    description: str | None
+    settings: dict[str, Any]  # the bot's settings when the version was made
+    locale_specification: dict[str, Any]  # as the request gave it
+    locales: dict[str, Locale]
+    created: float
+    job: Job | None = None
+
+    @property
+    def status(self) -> str:
+        return "Available" if self.job is None else self.job.status
+
+
+@dataclass
+class BotAlias:
+    """An alias: its settings are the Create/UpdateBotAlias request members (description,
+    botVersion, botAliasLocaleSettings, conversationLogSettings, sentimentAnalysisSettings)."""
+
+    alias_id: str
+    name: str
+    settings: dict[str, Any]
+    tags: dict[str, str]
+    created: float
+    updated: float
+    #: (botVersion, startDate, endDate) of the versions it pointed to, newest first.
+    history: list[dict[str, Any]] = field(default_factory=list)
+    job: Job | None = None
+
+    @property
+    def status(self) -> str:
+        return "Available" if self.job is None else self.job.status
+
+
+@dataclass
+class ResourcePolicy:
+    """A bot's or alias's resource policy: its text as given and its revision."""
+
+    policy: str
+    revision: int
 
 
 @dataclass

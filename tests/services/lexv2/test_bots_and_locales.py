@@ -398,8 +398,8 @@ def test_a_locale_of_an_unknown_bot_fails_its_precondition(lex: Any) -> None:
 def test_a_locale_of_a_numbered_bot_version_is_refused(lex: Any) -> None:
     """CreateBotLocale's model only admits DRAFT (length 5, pattern ^DRAFT$): "1" is a
     ValidationException before the backend could say PreconditionFailed. Describing a
-    numbered version (its model admits digits) reaches the backend, which has no such
-    version."""
+    numbered version (its model admits digits) reaches the backend: the bot has no version
+    1 until CreateBotVersion makes one."""
     bot_id = create_bot(lex)
     unchecked = session_client(config=Config(parameter_validation=False))
     with pytest.raises(unchecked.exceptions.ValidationException) as caught:
@@ -418,7 +418,7 @@ def test_a_locale_of_a_numbered_bot_version_is_refused(lex: Any) -> None:
         lex.describe_bot_locale(botId=bot_id, botVersion="1", localeId="en_US")
     assert error_of(missing.value) == (
         "ResourceNotFoundException",
-        f"Bot {bot_id} has no version 1; importmock keeps only the DRAFT version.",
+        f"Bot {bot_id} has no version 1.",
         404,
     )
 
@@ -558,7 +558,8 @@ def test_fail_next_with_an_unknown_kind_lists_the_kinds(m: Any) -> None:
     assert str(caught.value) == (
         "lexv2-models has no job kind 'bot build'; its kinds are: 'import', 'export', "
         "'bot creation', 'bot deletion', 'bot locale creation', 'bot locale build', "
-        "'bot locale deletion'"
+        "'bot locale deletion', 'bot version creation', 'bot version deletion', "
+        "'bot alias creation', 'bot alias deletion'"
     )
 
 

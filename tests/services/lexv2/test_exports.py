@@ -419,13 +419,13 @@ def test_export_of_an_unknown_bot_is_not_found(lex: Any) -> None:
     )
 
 
-def test_export_of_a_numbered_bot_version_is_not_found(m: Any, lex: Any) -> None:
+def test_export_of_a_bot_version_that_does_not_exist_is_not_found(m: Any, lex: Any) -> None:
     bot_id = import_bot(m, lex)
     with pytest.raises(lex.exceptions.ResourceNotFoundException) as caught:
         create(lex, bot_export(bot_id, version="1"))
     assert error_of(caught.value) == (
         "ResourceNotFoundException",
-        f"Bot {bot_id} has no version 1; importmock keeps only the DRAFT version.",
+        f"Bot {bot_id} has no version 1.",
         404,
     )
 
