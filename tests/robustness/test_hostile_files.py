@@ -570,6 +570,84 @@ def test_wisdom_a_nul_byte_fails_the_file(wisdom: Wisdom) -> None:
 
 
 # ---------------------------------------------------------------------------------------
+# Wisdom / qconnect: knowledge-base content files (StartContentUpload, then CreateContent)
+# ---------------------------------------------------------------------------------------
+
+WISDOM_JSON = "application/x.wisdom-json;source=zendesk"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass
+class Contents:
+    client: Any
+    kb_id: str
+
+    def run(self, body: bytes, content_type: str) -> dict[str, Any]:
+        """Upload ``body`` and create a content of it; GetContent once it settled."""
+        started = self.client.start_content_upload(
+            knowledgeBaseId=self.kb_id, contentType=content_type
+        )
+        put = requests.put(started["url"], data=body, headers=started["headersToInclude"])
+        assert put.status_code == 200, put.text
+        created = self.client.create_content(
+            knowledgeBaseId=self.kb_id, name=unique("hostile-"), uploadId=started["uploadId"]
+        )["content"]
+        return self.client.get_content(knowledgeBaseId=self.kb_id, contentId=created["contentId"])[
+            "content"
+        ]
+
+    def still_works(self) -> None:
+        content = self.run(b"<p>after</p>", "text/html")
+        assert content["status"] == "ACTIVE"
+        assert requests.get(content["url"]).content == b"<p>after</p>"
+
+
+@pytest.fixture(params=["qconnect", "wisdom"])
+def contents(request: pytest.FixtureRequest, m: Any) -> Contents:
+    client = session_client(request.param)
+    return Contents(client, make_kb(client, kb_type="CUSTOM"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"[" * VERY_DEEP + b"]" * VERY_DEEP, id="nested-100000"),
+        pytest.param(b'{"a":' * VERY_DEEP, id="nested-cut"),
+        pytest.param(b'{"score": NaN}', id="nan"),
+        pytest.param(b'{"title": "\\ud800"}', id="lone-surrogate"),
+        pytest.param(b'{"big": 1' + b"0" * 5000 + b"}", id="number-of-5000-digits"),
+        pytest.param(RANDOM, id="random-bytes"),
+    ],
+)
+def test_wisdom_json_content_that_cannot_be_read_fails_its_ingestion(
+    contents: Contents, body: bytes
+) -> None:
+    with hostile():
+        content = contents.run(body, WISDOM_JSON)
+    assert content["status"] == "CREATE_FAILED"
+    contents.still_works()
+
+
+def test_wisdom_content_bombs_are_stored_not_expanded(contents: Contents, bombs: Bombs) -> None:
+    """A .docx is a zip: a zip bomb declared as one is kept as uploaded, never inflated."""
+    with hostile() as watch:
+        content = contents.run(bombs.one_entry, DOCX)
+    assert content["status"] == "ACTIVE"
+    assert watch.peak < memory_bound(len(bombs.one_entry)), watch.peak
+    assert requests.get(content["url"]).content == bombs.one_entry
+    contents.still_works()
+
+
+def test_wisdom_huge_content_within_memory_bound(contents: Contents) -> None:
+    body = b"<p>" + b"x" * HUGE + b"</p>"
+    with hostile() as watch:
+        content = contents.run(body, "text/html")
+    assert content["status"] == "ACTIVE"
+    assert watch.peak < memory_bound(len(body)), watch.peak
+    contents.still_works()
+
+
+# ---------------------------------------------------------------------------------------
 # Pinpoint: endpoint files in S3, CSV and JSON
 # ---------------------------------------------------------------------------------------
 
