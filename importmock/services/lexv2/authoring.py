@@ -70,7 +70,7 @@ class AuthoringOperations(LexBackendBase):
     # -- shared ----------------------------------------------------------------------
     def _editable(self, bot_id: str, bot_version: str, locale_id: str) -> tuple[Bot, Locale]:
         """The DRAFT locale a write changes, if it can be changed now."""
-        bot, locale = self._locale(bot_id, bot_version, locale_id)
+        bot, locale = self._draft_locale(bot_id, bot_version, locale_id)
         if bot.status == "Deleting" or locale.status == "Deleting":
             raise ServiceError(
                 "PreconditionFailedException",
