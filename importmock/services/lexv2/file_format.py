@@ -54,6 +54,9 @@ FILE_VALUES: dict[str, dict[str, str]] = {
         "Concatenation": "CONCATENATION",
     },
 }
+#: The reasons one walk keeps: an import reports at most 100, and a hostile file could
+#: misname a member a million times.
+MAX_PROBLEMS = 100
 _API_MEMBERS = {(shape, file): api for (shape, api), file in FILE_MEMBERS.items()}
 _API_VALUES = {
     shape: {file: api for api, file in values.items()} for shape, values in FILE_VALUES.items()
@@ -100,7 +103,7 @@ def from_file(value: Any, shape: Shape, where: str = "") -> tuple[Any, list[str]
                 members = item_shape.members  # type: ignore[attr-defined]
                 kept = {}
                 for name, member in item.items():
-                    if (item_shape.name, name) in FILE_MEMBERS:
+                    if (item_shape.name, name) in FILE_MEMBERS and len(problems) < MAX_PROBLEMS:
                         wanted = FILE_MEMBERS[(item_shape.name, name)]
                         problems.append(
                             f"{_joined((path, name))}: the LexJson format has no member "
@@ -129,7 +132,7 @@ def from_file(value: Any, shape: Shape, where: str = "") -> tuple[Any, list[str]
             values = FILE_VALUES[item_shape.name]
             if item in _API_VALUES[item_shape.name]:
                 kept = _API_VALUES[item_shape.name][item]
-            elif item in values:
+            elif item in values and len(problems) < MAX_PROBLEMS:
                 problems.append(
                     f"{_joined(path)}: {item} is the API's spelling; the LexJson format "
                     f"writes {values[item]}."

@@ -383,3 +383,28 @@ def test_a_locale_archive_in_the_format_imports_and_exports_the_same(m: Any, lex
         "active": True,
         "nextStep": {"dialogAction": {"type": "EndConversation"}},
     }
+
+
+def test_a_member_misnamed_many_times_gives_a_bounded_list_of_reasons(m: Any, lex: Any) -> None:
+    branch = {
+        "name": "b",
+        "condition": {"expressionString": "{count} > 1"},
+        "nextStep": next_step(),
+        "response": {"messageGroups": [message("m")]},
+    }
+    files = _edit(
+        bot_files("PizzaBot", locales={"en_US": pizza_locale()}),
+        ORDER,
+        lambda body: body["intentClosingSetting"]["conditional"].update(
+            conditionalBranches=[branch] * 20_000
+        ),
+    )
+    done = run_import(m, lex, to_zip(files), bot_spec())
+    reasons = done["failureReasons"]
+    assert done["importStatus"] == "Failed"
+    assert len(reasons) == 100
+    assert reasons[0] == (
+        f"{ORDER}: intentClosingSetting.conditional.conditionalBranches.20000.member.response."
+        "messageGroups: the LexJson format has no member messageGroups; it is written "
+        "messageGroupsList."
+    )
