@@ -5,10 +5,12 @@ milliseconds, with or without freezegun or time-machine. No test here sleeps for
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 import unittest.mock
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -274,3 +276,75 @@ def test_invalid_sleep_option_is_a_value_error(value):
     with pytest.raises(ValueError) as raised:
         mock_imports(sleep=value)
     assert str(raised.value) == f"sleep must be one of 'real', 'advance'; got {value!r}"
+
+
+def test_asyncio_poll_loop_under_freezegun():
+    # freezegun freezes the event loop's clock too: a real asyncio.sleep(30) would never end
+    with freeze_time(T0), mock_imports(progression="time", durations=TEN_MINUTES, sleep="advance"):
+        client = make_client()
+        kb_id, job = started_job(client)
+        done, polls = asyncio.run(wait_for_import_async(client, kb_id, job["importJobId"]))
+        assert (done["status"], polls) == ("COMPLETE", 21)
+        assert done["lastModifiedTime"] == T0 + timedelta(seconds=600)
+
+
+def test_freezegun_started_and_stopped_inside_the_mock():
+    with mock_imports(sleep="advance"):
+        time.sleep(10)
+        assert sleeps.advanced() == 10
+        with freeze_time(T0):
+            time.sleep(600)  # ticks freezegun, not importmock's offsets
+            assert time.time() == T0.timestamp() + 600
+            assert sleeps.advanced() == 10
+        # freezegun put the real functions back on stop; the next sleep wraps them again
+        time.sleep(5)
+        assert time.time is sleeps._WRAPPERS["time"]
+        assert time.monotonic is sleeps._WRAPPERS["monotonic"]
+        assert sleeps.advanced() == 15
+        real_now = REAL_MONOTONIC()
+        assert 15 <= time.monotonic() - real_now < 16
+    assert all(getattr(time, name) is fn for name, fn in ORIGINALS.items())
+
+
+def test_a_botocore_waiter_in_time_mode_advances_the_clock():
+    # BotAvailable polls every 10 s; a bot is Creating for 3 s in time mode
+
+    began = REAL_PERF_COUNTER()
+    with mock_imports(progression="time", sleep="advance"):
+        lex = make_client("lexv2-models")
+        bot_id = lex.create_bot(
+            botName="PizzaBot",
+            roleArn="arn:aws:iam::123456789012:role/LexRole",
+            dataPrivacy={"childDirected": False},
+            idleSessionTTLInSeconds=300,
+        )["botId"]
+        lex.get_waiter("bot_available").wait(botId=bot_id)
+        assert lex.describe_bot(botId=bot_id)["botStatus"] == "Available"
+        assert sleeps.advanced() == 10  # one poll while Creating, one sleep, then Available
+    assert REAL_PERF_COUNTER() - began < 2
+
+
+def test_asyncio_timeouts_expire_in_advanced_time():
+    # the event loop reads time.monotonic: wait_for's timer fires at the loop's next turn
+    async def poll_forever() -> None:
+        while True:
+            await asyncio.sleep(30)
+
+    async def main() -> None:
+        await asyncio.wait_for(poll_forever(), timeout=100)
+
+    began = REAL_PERF_COUNTER()
+    with mock_imports(sleep="advance"):
+        with pytest.raises(asyncio.TimeoutError):
+            asyncio.run(main())
+        assert 120 <= sleeps.advanced() <= 210
+    assert REAL_PERF_COUNTER() - began < 2
+
+
+def test_the_documented_polling_example_runs():
+    doc = Path(__file__).resolve().parents[2] / "docs" / "progression.md"
+    blocks = re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
+    [example] = [block for block in blocks if 'sleep="advance"' in block]
+    namespace: dict[str, object] = {}
+    exec(compile(example, str(doc), "exec"), namespace)  # its asserts are the test
+    assert namespace["job"]["status"] == "COMPLETE"  # type: ignore[index]
