@@ -16,6 +16,7 @@ import unittest
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
+from importmock.engine import sleeps
 from importmock.engine.credentials import FAKE_ENVIRONMENT, forget_resolved_configuration
 from importmock.engine.lifecycle import Durations
 from importmock.engine.network_guard import Passthrough, PassthroughOption
@@ -61,6 +62,7 @@ class ImportMock:
         check_responses: bool | None = None,
         upload_urls: str | None = None,
         passthrough: PassthroughOption = None,
+        sleep: str | None = None,
     ) -> None:
         # Only options given explicitly count when this mock nests inside another.
         self._explicit: dict[str, Any] = {
@@ -73,6 +75,7 @@ class ImportMock:
                 ("check_responses", check_responses),
                 ("upload_urls", upload_urls),
                 ("passthrough", passthrough),
+                ("sleep", sleep),
             )
             if value is not None
         }
@@ -97,6 +100,8 @@ class ImportMock:
         self._upload_urls = upload_urls or "in-process"
         self._passthrough_option = passthrough
         self._passthrough = Passthrough.parse(passthrough)
+        # Like upload_urls, sleeps are this process's business (see engine/sleeps.py).
+        self._sleep = sleeps.validate("real" if sleep is None else sleep)
         self._started = 0
 
     # -- start / stop ----------------------------------------------------------------
@@ -108,7 +113,10 @@ class ImportMock:
                 _session = MockSession(**self._options)
                 _session.options["upload_urls"] = self._upload_urls
                 _session.options["passthrough"] = self._passthrough_option
+                _session.options["sleep"] = self._sleep
                 _activate(_session, self._upload_urls, self._passthrough.fresh())
+                if self._sleep == "advance":
+                    sleeps.install()
             elif any(_session_options()[k] != v for k, v in self._explicit.items()):
                 warn_nested_options()
             _depth += 1
@@ -125,6 +133,7 @@ class ImportMock:
             self._started -= 1
             _depth -= 1
             if _depth == 0 and _session is not None:
+                sleeps.uninstall()
                 _deactivate(_session)
                 _session = None
 
@@ -390,6 +399,7 @@ def mock_imports(
     check_responses: bool = ...,
     upload_urls: str = ...,
     passthrough: PassthroughOption = ...,
+    sleep: str = ...,
 ) -> ImportMock: ...
 def mock_imports(func: Any = None, /, **options: Any) -> Any:
     """Mock the AWS import-job APIs of wisdom, qconnect, pinpoint and lexv2-models.
@@ -410,7 +420,10 @@ def mock_imports(func: Any = None, /, **options: Any) -> Any:
       answered inside the process, whatever HTTP library fetches them) or ``"loopback"``
       (they point at a loopback server, for subprocesses and other HTTP clients);
     - ``passthrough``: what may reach the network on purpose while the mock is active,
-      ``{"services": [boto3 client names], "urls": [regular expressions]}``.
+      ``{"services": [boto3 client names], "urls": [regular expressions]}``;
+    - ``sleep``: ``"real"`` (default) or ``"advance"``: ``time.sleep`` and ``asyncio.sleep``
+      in the thread that started the mock move the clock (importmock's, freezegun's or
+      time-machine's, and ``time.monotonic``/``time.perf_counter``) instead of waiting.
     """
     if func is not None:
         if options or not callable(func):

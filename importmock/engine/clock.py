@@ -2,7 +2,8 @@
 
 It reads the standard library's wall clock on every call and caches nothing, so freezegun
 and time-machine (which patch ``time.time``) move importmock's jobs and timestamps too.
-Monotonic clocks are deliberately not used: time-machine leaves them alone.
+Monotonic clocks are deliberately not used: time-machine leaves them alone. Under
+``mock_imports(sleep="advance")`` sleeps move ``time.time`` (see :mod:`.sleeps`).
 """
 
 from __future__ import annotations
