@@ -229,6 +229,14 @@ class ImportmockServer(ThreadingHTTPServer):
         self.max_connections = check_whole_number(
             "max_connections", max_connections, 1, LARGEST_CONNECTION_LIMIT
         )
+        if "sleep" in session_options:
+            # The sleeps that option moves are those of the process running an in-process
+            # mock; a server's clients sleep in their own processes.
+            raise ValueError(
+                "sleep= applies to an in-process mock (mock_imports), whose process does the "
+                "sleeping; a server's clients sleep in their own processes. In server mode, "
+                "use progression='reads' or 'manual' so polling needs no waiting."
+            )
         self.session = session if session is not None else MockSession(**session_options)
         self.credentials = dict(credentials or {})
         self.strict_signatures = strict_signatures

@@ -348,3 +348,15 @@ def test_the_documented_polling_example_runs():
     namespace: dict[str, object] = {}
     exec(compile(example, str(doc), "exec"), namespace)  # its asserts are the test
     assert namespace["job"]["status"] == "COMPLETE"  # type: ignore[index]
+
+
+def test_server_mode_refuses_the_option_saying_why():
+    from importmock.server import threaded_server
+
+    with pytest.raises(ValueError) as refused, threaded_server(sleep="advance"):
+        pass
+    assert str(refused.value) == (
+        "sleep= applies to an in-process mock (mock_imports), whose process does the "
+        "sleeping; a server's clients sleep in their own processes. In server mode, "
+        "use progression='reads' or 'manual' so polling needs no waiting."
+    )
