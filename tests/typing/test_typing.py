@@ -114,3 +114,14 @@ def test_pyright_strict_accepts_typed_use_and_rejects_wrong_options(project: Pat
 
 def test_py_typed_is_in_the_package() -> None:
     assert (Path(importmock.__file__).parent / "py.typed").is_file()
+
+
+def test_the_literal_types_name_the_values_the_mock_accepts() -> None:
+    from typing import get_args
+
+    from importmock.engine.lifecycle import MODES
+    from importmock.engine.session import ProgressionMode
+    from importmock.mock import UPLOAD_URLS, UploadUrlsOption
+
+    assert set(get_args(ProgressionMode)) == set(MODES)
+    assert set(get_args(UploadUrlsOption)) == set(UPLOAD_URLS)
