@@ -1,4 +1,5 @@
-"""Command line: ``importmock demo | coverage | server`` (also ``python -m importmock ...``)."""
+"""Command line: ``importmock demo | coverage | server | --version`` (also
+``python -m importmock ...``)."""
 
 from __future__ import annotations
 
@@ -272,6 +273,7 @@ def _host(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from importmock import __version__
     from importmock.server.http import (
         DEFAULT_MAX_CONNECTIONS,
         DEFAULT_REQUEST_TIMEOUT_SECONDS,
@@ -279,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     parser = argparse.ArgumentParser(prog="importmock")
+    parser.add_argument("--version", action="version", version=f"importmock {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="import quick responses in a mock and print the job")
     commands.add_parser("coverage", help="print the implemented operations (Markdown)")

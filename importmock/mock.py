@@ -14,7 +14,7 @@ import re
 import threading
 import unittest
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from importmock.engine import sleeps
 from importmock.engine.credentials import FAKE_ENVIRONMENT, forget_resolved_configuration
@@ -34,6 +34,7 @@ _ACCOUNT_KEY = re.compile(r"\d{12}")
 #: Where minted URLs point in-process: S3-looking hosts answered inside the process, or a
 #: loopback server that other processes and HTTP clients can reach.
 UPLOAD_URLS = ("in-process", "loopback")
+UploadUrlsOption = Literal["in-process", "loopback"]
 
 _state_lock = threading.RLock()
 _depth = 0
@@ -60,7 +61,7 @@ class ImportMock:
         account_id: str | None = None,
         quotas: QuotasOption = None,
         check_responses: bool | None = None,
-        upload_urls: str | None = None,
+        upload_urls: UploadUrlsOption | None = None,
         passthrough: PassthroughOption = None,
         sleep: str | None = None,
     ) -> None:
@@ -397,7 +398,7 @@ def mock_imports(
     account_id: str = ...,
     quotas: QuotasOption = ...,
     check_responses: bool = ...,
-    upload_urls: str = ...,
+    upload_urls: UploadUrlsOption = ...,
     passthrough: PassthroughOption = ...,
     sleep: str = ...,
 ) -> ImportMock: ...

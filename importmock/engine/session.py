@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any, Union
+from typing import Any, Literal, Union
 from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSResponse
@@ -31,7 +31,10 @@ from importmock.engine.sigv4 import scope_of
 from importmock.engine.specs import OperationSpec, ServiceSpec, spec_for_client
 from importmock.engine.validation import validation_message
 
-ProgressionOption = Union[str, Mapping[str, str]]
+#: How jobs move (docs/progression.md); lifecycle.MODES holds the same names.
+ProgressionMode = Literal["immediate", "reads", "time", "manual"]
+#: One mode for every client, or a mode per client name (``"default"`` for the rest).
+ProgressionOption = Union[ProgressionMode, Mapping[str, ProgressionMode]]
 QuotasOption = Union[Mapping[str, Mapping[str, int]], None]
 DEFAULT_ACCOUNT_ID = "123456789012"
 _ACCOUNT_KEY = re.compile(r"\d{12}")
