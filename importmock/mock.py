@@ -35,6 +35,7 @@ _ACCOUNT_KEY = re.compile(r"\d{12}")
 #: loopback server that other processes and HTTP clients can reach.
 UPLOAD_URLS = ("in-process", "loopback")
 UploadUrlsOption = Literal["in-process", "loopback"]
+SleepOption = Literal["real", "advance"]
 
 _state_lock = threading.RLock()
 _depth = 0
@@ -63,7 +64,7 @@ class ImportMock:
         check_responses: bool | None = None,
         upload_urls: UploadUrlsOption | None = None,
         passthrough: PassthroughOption = None,
-        sleep: str | None = None,
+        sleep: SleepOption | None = None,
     ) -> None:
         # Only options given explicitly count when this mock nests inside another.
         self._explicit: dict[str, Any] = {
@@ -400,7 +401,7 @@ def mock_imports(
     check_responses: bool = ...,
     upload_urls: UploadUrlsOption = ...,
     passthrough: PassthroughOption = ...,
-    sleep: str = ...,
+    sleep: SleepOption = ...,
 ) -> ImportMock: ...
 def mock_imports(func: Any = None, /, **options: Any) -> Any:
     """Mock the AWS import-job APIs of wisdom, qconnect, pinpoint and lexv2-models.

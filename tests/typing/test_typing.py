@@ -36,6 +36,8 @@ with mock_imports(upload_urls="loopbak"):  # error
     pass
 with mock_imports(progresion="time"):  # error
     pass
+with mock_imports(sleep="advanced"):  # error
+    pass
 mock_imports(progression="time").advance()  # error
 """
 EXPECTED = {
@@ -121,7 +123,9 @@ def test_the_literal_types_name_the_values_the_mock_accepts() -> None:
 
     from importmock.engine.lifecycle import MODES
     from importmock.engine.session import ProgressionMode
-    from importmock.mock import UPLOAD_URLS, UploadUrlsOption
+    from importmock.engine.sleeps import SLEEP_MODES
+    from importmock.mock import UPLOAD_URLS, SleepOption, UploadUrlsOption
 
     assert set(get_args(ProgressionMode)) == set(MODES)
     assert set(get_args(UploadUrlsOption)) == set(UPLOAD_URLS)
+    assert set(get_args(SleepOption)) == set(SLEEP_MODES)
