@@ -54,6 +54,17 @@ class Lifecycle:
         if self.fails_after is not None and self.fails_after not in self.stages[:-1]:
             raise ValueError(f"fails_after {self.fails_after!r} is not a stage of {self.kind}")
 
+    def states(self) -> tuple[str, ...]:
+        """Every status a job of this kind can take, in the order it can take them."""
+        ordered = (
+            self.stages[:1],
+            (self.waiting,) if self.waiting else (),
+            self.stages[1:],
+            self.failing,
+            (self.failure,),
+        )
+        return tuple(dict.fromkeys(state for part in ordered for state in part))
+
     def path(self, failed: bool) -> tuple[str, ...]:
         """The states a job passes through, first to last."""
         if not failed:

@@ -86,6 +86,42 @@ def _canonical_service(name: str) -> str:
     return backend.clients[0]
 
 
+def _check_duration_stages(durations: Durations) -> None:
+    """Refuse a ``durations`` dict naming a stage no job of any mocked service takes (a
+    typo would otherwise leave the default duration in place without a word)."""
+    if not isinstance(durations, Mapping):
+        return
+    backends: dict[type[Backend], None] = {}
+    for client in mocked_clients():
+        backend = backend_for(client)
+        if backend is not None:
+            backends.setdefault(backend)
+    services = [b for b in backends if b.clients[0] in durations or b.clients[-1] in durations]
+    if services:
+        raise ValueError(
+            "durations apply to every service: give {stage name: seconds}, e.g. "
+            "{'START_IN_PROGRESS': 5}, not a dict per client name; got "
+            f"{dict(durations)!r}"
+        )
+    stages = {
+        backend: dict.fromkeys(
+            state for lifecycle in backend.all_lifecycles() for state in lifecycle.states()
+        )
+        for backend in backends
+    }
+    known = {state for names in stages.values() for state in names}
+    unknown = [name for name in durations if name not in known]
+    if unknown:
+        listing = "; ".join(
+            f"{'/'.join(backend.clients)}: {', '.join(names)}"
+            for backend, names in sorted(stages.items(), key=lambda item: item[0].clients[0])
+        )
+        raise ValueError(
+            f"durations names {'a stage' if len(unknown) == 1 else 'stages'} no job takes: "
+            f"{', '.join(map(repr, unknown))}; the stages are ({listing})"
+        )
+
+
 class MockSession:
     """The controller of an active mock: the object ``with mock_imports() as m`` gives.
 
@@ -131,6 +167,7 @@ class MockSession:
     def _parse_progression(
         progression: ProgressionOption, durations: Durations
     ) -> dict[str, Progression]:
+        _check_duration_stages(durations)
         if isinstance(progression, str):
             return {"default": Progression(progression, durations)}
         if not isinstance(progression, Mapping):
