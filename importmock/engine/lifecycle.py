@@ -447,6 +447,9 @@ class JobBook:
     def all(self) -> list[Job]:
         return list(self._jobs.values())
 
+    def __len__(self) -> int:
+        return len(self._jobs)
+
     def _prune(self) -> None:
         for job_id in [i for i, j in self._moving.items() if j.finished]:
             del self._moving[job_id]

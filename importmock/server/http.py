@@ -230,6 +230,11 @@ class ImportmockServer(ThreadingHTTPServer):
             "max_connections", max_connections, 1, LARGEST_CONNECTION_LIMIT
         )
         self.session = session if session is not None else MockSession(**session_options)
+        # A server with its own session is what serves it (an in-process mock's loopback
+        # server shares the mock's session, which the mock marks).
+        self._owns_session = session is None
+        if self._owns_session:
+            self.session.active = True
         self.credentials = dict(credentials or {})
         self.strict_signatures = strict_signatures
         #: Serve only minted URLs (an in-process mock's loopback server: its API and
@@ -352,6 +357,8 @@ class ImportmockServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         """Stop listening, close every open connection and wait for its thread."""
         super().server_close()
+        if self._owns_session:
+            self.session.active = False
         with self._connections_lock:
             self._stopping = True
             for connection in self._open_connections:
