@@ -76,6 +76,41 @@ class Lifecycle:
         return (*before, *self.failing, self.failure)
 
 
+def mermaid(lifecycle: Lifecycle) -> str:
+    """The lifecycle as a Mermaid ``stateDiagram-v2`` (no fence): the success path, the
+    failure path with its label, the waiting stage of a queued job, and the ends.
+
+    The docs' diagrams are generated with it (``python -m importmock lifecycles``).
+    """
+    success = lifecycle.path(failed=False)
+    failure = lifecycle.path(failed=True)
+    edges: dict[tuple[str, str], str] = {}
+
+    def walk(path: tuple[str, ...], label: str) -> None:
+        steps = ("[*]", *path, "[*]")
+        diverged = False
+        for source, target in zip(steps, steps[1:]):
+            if (source, target) in edges:
+                continue
+            # only the step where the path leaves the success path is labelled
+            edges[(source, target)] = "" if diverged else label
+            diverged = diverged or bool(label)
+
+    walk(success, "")
+    walk(failure, "fails")
+    if lifecycle.waiting is not None:
+        # A queued job passes its first stage, then waits there for a slot.
+        waiting = lifecycle.waiting
+        edges[(success[0], waiting)] = "no free slot"
+        for path in (success, failure):
+            if len(path) > 1:
+                edges.setdefault((waiting, path[1]), "a slot frees")
+    lines = ["stateDiagram-v2"]
+    for (source, target), label in edges.items():
+        lines.append(f"    {source} --> {target}" + (f": {label}" if label else ""))
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True)
 class Progression:
     """How jobs of one service move: a mode and, for ``time``, stage durations."""
