@@ -60,6 +60,9 @@ def skip_if_unavailable(code: str, output: str) -> None:
 
 def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
+    # Only the importmock plugin (see the pytest command): other plugins' start-up would
+    # dominate the run, and a block must not depend on them.
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=240)
 
@@ -81,7 +84,7 @@ def test_the_block_runs_as_written(page: str, line: str, code: str, tmp_path: Pa
                 "-p",
                 "no:cacheprovider",
                 "-p",
-                "no:xdist",
+                "importmock.pytest_plugin",
                 "-W",
                 "error::UserWarning",
                 str(script),
