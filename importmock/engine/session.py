@@ -58,7 +58,7 @@ class Call:
     account: str = ""
 
 
-class CallLog(list):  # type: ignore[type-arg]
+class CallLog(list[Call]):
     """``controller.calls``: the list of :class:`Call` records, oldest first, with
     :meth:`filter` to pick some of them."""
 
