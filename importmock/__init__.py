@@ -11,12 +11,13 @@ from importmock.engine.errors import (
     ImportMockError,
     NotMockedError,
     ServiceError,
+    UnimplementedOperationsError,
     UnknownErrorCodeError,
     UnsupportedAiobotocoreError,
 )
 from importmock.engine.http_clients import responses_passthrough
 from importmock.engine.lifecycle import JobInfo
-from importmock.engine.session import Call, MockSession
+from importmock.engine.session import Call, CallLog, MockSession
 from importmock.mock import ImportMock, current, mock_imports
 
 #: The controller class (what ``with mock_imports() as m`` gives).
@@ -24,6 +25,7 @@ Controller = MockSession
 
 __all__ = [
     "Call",
+    "CallLog",
     "ConformanceError",
     "Controller",
     "ImportMock",
@@ -32,6 +34,7 @@ __all__ = [
     "MockSession",
     "NotMockedError",
     "ServiceError",
+    "UnimplementedOperationsError",
     "UnknownErrorCodeError",
     "UnsupportedAiobotocoreError",
     "current",

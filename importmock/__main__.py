@@ -1,4 +1,4 @@
-"""Command line: ``importmock demo | coverage | server | --version`` (also
+"""Command line: ``importmock demo | coverage | lifecycles | server | --version`` (also
 ``python -m importmock ...``)."""
 
 from __future__ import annotations
@@ -74,6 +74,25 @@ def coverage() -> None:
     from importmock.coverage import coverage_table
 
     sys.stdout.write(coverage_table())
+
+
+def lifecycles(files: list[str]) -> None:
+    """Print every job lifecycle as a marked Mermaid diagram, or refresh the diagrams
+    already marked in ``files`` (see importmock/diagrams.py)."""
+    from pathlib import Path
+
+    from importmock.diagrams import all_blocks, refresh
+
+    if not files:
+        sys.stdout.write(all_blocks())
+        return
+    for name in files:
+        path = Path(name)
+        text = path.read_text(encoding="utf-8")
+        fresh = refresh(text)
+        if fresh != text:
+            path.write_text(fresh, encoding="utf-8")
+            print(f"refreshed {name}")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -285,6 +304,16 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="import quick responses in a mock and print the job")
     commands.add_parser("coverage", help="print the implemented operations (Markdown)")
+    diagrams = commands.add_parser(
+        "lifecycles", help="print every job lifecycle as a Mermaid state diagram (Markdown)"
+    )
+    diagrams.add_argument(
+        "--write",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="refresh the diagrams marked in these Markdown files instead of printing",
+    )
     server = commands.add_parser("server", help="serve the mocked services over HTTP")
     server.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
     server.add_argument("--port", type=_port, default=5050, help="port (0 takes a free one)")
@@ -351,6 +380,9 @@ def main(argv: list[str] | None = None) -> int:
             return serve(args)
         except argparse.ArgumentTypeError as error:
             parser.error(str(error))
+    if args.command == "lifecycles":
+        lifecycles(args.write)
+        return 0
     {"demo": demo, "coverage": coverage}[args.command]()
     return 0
 

@@ -11,6 +11,7 @@ import functools
 import inspect
 import os
 import re
+import sys
 import threading
 import unittest
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from typing import Any, Literal, TypeVar, overload
 
 from importmock.engine import sleeps
 from importmock.engine.credentials import FAKE_ENVIRONMENT, forget_resolved_configuration
+from importmock.engine.errors import UnimplementedOperationsError
 from importmock.engine.lifecycle import Durations
 from importmock.engine.network_guard import Passthrough, PassthroughOption
 from importmock.engine.session import (
@@ -42,6 +44,10 @@ _depth = 0
 _session: MockSession | None = None
 _saved_environment: dict[str, str | None] = {}
 _loopback: Any = None  # the active session's LoopbackServer
+#: Where the outermost active mock was started ("file:line"), and whether by a bare
+#: ``start()`` (which nothing stops on its own) rather than a with block or decorator.
+_started_at: str | None = None
+_started_by_start = False
 
 
 def current() -> MockSession:
@@ -65,6 +71,7 @@ class ImportMock:
         upload_urls: UploadUrlsOption | None = None,
         passthrough: PassthroughOption = None,
         sleep: SleepOption | None = None,
+        strict: bool | None = None,
     ) -> None:
         # Only options given explicitly count when this mock nests inside another.
         self._explicit: dict[str, Any] = {
@@ -78,6 +85,7 @@ class ImportMock:
                 ("upload_urls", upload_urls),
                 ("passthrough", passthrough),
                 ("sleep", sleep),
+                ("strict", strict),
             )
             if value is not None
         }
@@ -99,6 +107,9 @@ class ImportMock:
             )
         # upload_urls and passthrough are about this process, not the session's state, so
         # MockSession (which server mode shares) does not take them.
+        if strict is not None and not isinstance(strict, bool):
+            raise ValueError(f"strict must be True or False; got {strict!r}")
+        self._strict = bool(strict)
         self._upload_urls = upload_urls or "in-process"
         self._passthrough_option = passthrough
         self._passthrough = Passthrough.parse(passthrough)
@@ -109,16 +120,22 @@ class ImportMock:
     # -- start / stop ----------------------------------------------------------------
     def start(self) -> MockSession:
         """Activate the mock; returns the controller."""
-        global _depth, _session
+        return self._start(by_start=True)
+
+    def _start(self, by_start: bool = False) -> MockSession:
+        global _depth, _session, _started_at, _started_by_start
         with _state_lock:
             if _depth == 0:
                 _session = MockSession(**self._options)
                 _session.options["upload_urls"] = self._upload_urls
                 _session.options["passthrough"] = self._passthrough_option
                 _session.options["sleep"] = self._sleep
+                _session.options["strict"] = self._strict
                 _activate(_session, self._upload_urls, self._passthrough.fresh())
                 if self._sleep == "advance":
                     sleeps.install()
+                _started_at = _caller_location()
+                _started_by_start = by_start
             elif any(_session_options()[k] != v for k, v in self._explicit.items()):
                 warn_nested_options()
             _depth += 1
@@ -127,23 +144,34 @@ class ImportMock:
             return _session
 
     def stop(self) -> None:
-        """Deactivate; the outermost stop forgets all state."""
-        global _depth, _session
+        """Deactivate; the outermost stop forgets all state.
+
+        With ``strict=True``, it then raises :class:`UnimplementedOperationsError` if any
+        call was answered ``NotImplemented``.
+        """
+        self._stop(check=True)
+
+    def _stop(self, check: bool) -> None:
+        global _depth, _session, _started_at
         with _state_lock:
             if self._started == 0:
                 raise RuntimeError("mock_imports.stop() called without a matching start()")
             self._started -= 1
             _depth -= 1
-            if _depth == 0 and _session is not None:
-                sleeps.uninstall()
-                _deactivate(_session)
-                _session = None
+            if _depth != 0 or _session is None:
+                return
+            session, _session, _started_at = _session, None, None
+            sleeps.uninstall()
+            _deactivate(session)
+        if check and session.options.get("strict"):
+            _check_strict(session)
 
     def __enter__(self) -> MockSession:
-        return self.start()
+        return self._start()
 
     def __exit__(self, *exc: object) -> None:
-        self.stop()
+        # An exception on its way out is the test's failure: strict mode adds nothing then.
+        self._stop(check=exc[0] is None)
 
     # -- decorating --------------------------------------------------------------------
     def __call__(self, target: F) -> F:
@@ -215,7 +243,7 @@ class ImportMock:
 
         @functools.wraps(original_setup)
         def setUp(test: unittest.TestCase, *args: Any, **kwargs: Any) -> None:
-            mock.start()
+            mock._start()
             test.addCleanup(mock.stop)
             original_setup(test, *args, **kwargs)
 
@@ -235,7 +263,7 @@ class ImportMock:
         original = _class_fixture(inspect.getattr_static(cls, "setUpClass"))
 
         def setUpClass(klass: type[unittest.TestCase]) -> None:
-            mock.start()
+            mock._start()
             # class cleanups run after tearDownClass, and also when setUpClass fails
             klass.addClassCleanup(mock.stop)
             original(klass)
@@ -252,7 +280,7 @@ class ImportMock:
         mock = self
 
         def setup_class(klass: type) -> None:
-            mock.start()
+            mock._start()
             try:
                 if setup is not None:
                     _class_fixture(setup)(klass)
@@ -277,7 +305,7 @@ class ImportMock:
         original_teardown = getattr(cls, "teardown_method", None)
 
         def setup_method(test: Any, method: Any = None) -> None:
-            mock.start()
+            mock._start()
             try:
                 _call_with_optional_method(original_setup, test, method)
             except BaseException:
@@ -341,6 +369,35 @@ def _call_with_optional_method(function: Callable[..., Any], test: Any, method: 
         function(test)
 
 
+def _caller_location() -> str:
+    """``file:line`` of the first frame outside this module and contextlib (the code that
+    started the mock)."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_code.co_filename in (__file__, _CONTEXTLIB):
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+_CONTEXTLIB = sys.modules["contextlib"].__file__ if "contextlib" in sys.modules else ""
+
+
+def leaked_start() -> str | None:
+    """Where the active mock was started (``file:line``) if a bare ``start()`` started it:
+    nothing stops such a mock on its own, so it may have leaked from an earlier test.
+    None when no mock is active, or when a with block, decorator or class started it."""
+    with _state_lock:
+        return _started_at if _session is not None and _started_by_start else None
+
+
+def _check_strict(session: MockSession) -> None:
+    unimplemented = session.calls.unimplemented()
+    if unimplemented:
+        raise UnimplementedOperationsError(
+            "importmock (strict=True): the code under test called operations importmock does "
+            "not implement, each answered NotImplemented: " + ", ".join(unimplemented)
+        )
+
+
 def _session_options() -> dict[str, Any]:
     assert _session is not None
     return _session.options
@@ -366,12 +423,14 @@ def _activate(session: MockSession, upload_urls: str, passthrough: Passthrough) 
     network_guard.activate(passthrough)
     http_clients.start(session.urls, _loopback.origin)
     interception.install(session.handle, passthrough)
+    session.active = True
 
 
 def _deactivate(session: MockSession) -> None:
     global _loopback
     from importmock.engine import http_clients, interception, network_guard
 
+    session.active = False
     interception.uninstall()
     http_clients.stop()
     network_guard.deactivate()
@@ -402,6 +461,7 @@ def mock_imports(
     upload_urls: UploadUrlsOption = ...,
     passthrough: PassthroughOption = ...,
     sleep: SleepOption = ...,
+    strict: bool = ...,
 ) -> ImportMock: ...
 def mock_imports(func: Any = None, /, **options: Any) -> Any:
     """Mock the AWS import-job APIs of wisdom, qconnect, pinpoint and lexv2-models.
@@ -426,6 +486,10 @@ def mock_imports(func: Any = None, /, **options: Any) -> Any:
     - ``sleep``: ``"real"`` (default) or ``"advance"``: ``time.sleep`` and ``asyncio.sleep``
       in the thread that started the mock move the clock (importmock's, freezegun's or
       time-machine's, and ``time.monotonic``/``time.perf_counter``) instead of waiting.
+    - ``strict``: when the mock stops, raise
+      :class:`~importmock.engine.errors.UnimplementedOperationsError` (an
+      ``AssertionError``) if any call was answered ``NotImplemented``, even one the code
+      under test caught; default off.
     """
     if func is not None:
         if options or not callable(func):

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
+from importmock.engine.errors import UnimplementedOperationsError
 from importmock.engine.session import MockSession
-from importmock.mock import mock_imports
+from importmock.mock import leaked_start, mock_imports
 from importmock.server import RunningServer, threaded_server
 
 MARKER = "importmock"
@@ -28,7 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "importmock(**options): activate importmock for the test, with these options "
         "(progression, durations, account_id, quotas, check_responses, upload_urls, "
-        "passthrough); with the importmock_server fixture, its options instead (which also "
+        "passthrough, strict); with the importmock_server fixture, its options instead (which also "
         "takes max_body_bytes, timeout, request_timeout, max_connections, allow_origins, "
         "allow_hosts, credentials, strict_signatures)",
     )
@@ -64,8 +65,19 @@ def _importmock_marker(request: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def importmock(request: pytest.FixtureRequest) -> Iterator[MockSession]:
     """An active importmock controller; ``@pytest.mark.importmock(...)`` sets its options."""
-    with mock_imports(**(_marker_options(request) or {})) as controller:
-        yield controller
+    leaked = leaked_start()
+    if leaked is not None:
+        pytest.fail(
+            f"importmock is already active: a mock_imports().start() at {leaked} was never "
+            "stopped (leaked from an earlier test?), and the importmock fixture will not "
+            "join it; stop it (in a finally or teardown), or use a with block or the fixture",
+            pytrace=False,
+        )
+    try:
+        with mock_imports(**(_marker_options(request) or {})) as controller:
+            yield controller
+    except UnimplementedOperationsError as error:  # strict=True: a failure, not a traceback
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture

@@ -55,9 +55,18 @@ class Backend:
     #: The kinds of job the backend starts (``fail_next(service, reason, kind=...)`` names
     #: one of their ``kind``).
     lifecycles: ClassVar[tuple[Lifecycle, ...]] = ()
+    #: Its other lifecycles, which ``fail_next`` cannot name (deletions, edits): with
+    #: ``lifecycles``, every status a job of this backend can take (``durations`` names
+    #: their stages; the docs draw them).
+    phases: ClassVar[tuple[Lifecycle, ...]] = ()
     #: How many tags one resource may carry, whichever operation tags it (creates, imports,
     #: TagResource); ``None`` leaves only the model's bounds on each request's map.
     tags_per_resource: ClassVar[int | None] = None
+
+    @classmethod
+    def all_lifecycles(cls) -> tuple[Lifecycle, ...]:
+        """Every lifecycle of the backend: ``lifecycles``, then ``phases``."""
+        return (*cls.lifecycles, *cls.phases)
 
     def __init__(self, account_id: str, region: str, shared: SharedState) -> None:
         self.account_id = account_id

@@ -50,6 +50,14 @@ class UnknownJobError(ImportMockError, KeyError):
         return str(self.args[0]) if self.args else ""  # not KeyError's repr of the message
 
 
+class UnimplementedOperationsError(ImportMockError, AssertionError):
+    """With ``strict=True``: the code under test called operations importmock does not
+    implement (each answered ``NotImplemented``), whether or not it caught the error.
+
+    Raised when the mock stops; an ``AssertionError``, so test runners report a failure.
+    """
+
+
 class ConformanceError(ImportMockError):
     """importmock answered with a response the operation's model does not allow.
 

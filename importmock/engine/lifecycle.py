@@ -54,6 +54,17 @@ class Lifecycle:
         if self.fails_after is not None and self.fails_after not in self.stages[:-1]:
             raise ValueError(f"fails_after {self.fails_after!r} is not a stage of {self.kind}")
 
+    def states(self) -> tuple[str, ...]:
+        """Every status a job of this kind can take, in the order it can take them."""
+        ordered = (
+            self.stages[:1],
+            (self.waiting,) if self.waiting else (),
+            self.stages[1:],
+            self.failing,
+            (self.failure,),
+        )
+        return tuple(dict.fromkeys(state for part in ordered for state in part))
+
     def path(self, failed: bool) -> tuple[str, ...]:
         """The states a job passes through, first to last."""
         if not failed:
@@ -63,6 +74,41 @@ class Lifecycle:
         else:
             before = self.stages[: self.stages.index(self.fails_after) + 1]
         return (*before, *self.failing, self.failure)
+
+
+def mermaid(lifecycle: Lifecycle) -> str:
+    """The lifecycle as a Mermaid ``stateDiagram-v2`` (no fence): the success path, the
+    failure path with its label, the waiting stage of a queued job, and the ends.
+
+    The docs' diagrams are generated with it (``python -m importmock lifecycles``).
+    """
+    success = lifecycle.path(failed=False)
+    failure = lifecycle.path(failed=True)
+    edges: dict[tuple[str, str], str] = {}
+
+    def walk(path: tuple[str, ...], label: str) -> None:
+        steps = ("[*]", *path, "[*]")
+        diverged = False
+        for source, target in zip(steps, steps[1:]):
+            if (source, target) in edges:
+                continue
+            # only the step where the path leaves the success path is labelled
+            edges[(source, target)] = "" if diverged else label
+            diverged = diverged or bool(label)
+
+    walk(success, "")
+    walk(failure, "fails")
+    if lifecycle.waiting is not None:
+        # A queued job passes its first stage, then waits there for a slot.
+        waiting = lifecycle.waiting
+        edges[(success[0], waiting)] = "no free slot"
+        for path in (success, failure):
+            if len(path) > 1:
+                edges.setdefault((waiting, path[1]), "a slot frees")
+    lines = ["stateDiagram-v2"]
+    for (source, target), label in edges.items():
+        lines.append(f"    {source} --> {target}" + (f": {label}" if label else ""))
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
@@ -435,6 +481,9 @@ class JobBook:
 
     def all(self) -> list[Job]:
         return list(self._jobs.values())
+
+    def __len__(self) -> int:
+        return len(self._jobs)
 
     def _prune(self) -> None:
         for job_id in [i for i, j in self._moving.items() if j.finished]:

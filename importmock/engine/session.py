@@ -19,6 +19,7 @@ from io import BytesIO
 from typing import Any, Literal, Union
 from urllib.parse import urlsplit
 
+from botocore import xform_name
 from botocore.awsrequest import AWSResponse
 
 from importmock.engine.backend import Backend, RequestContext, backend_for, mocked_clients
@@ -60,6 +61,53 @@ class Call:
     account: str = ""
 
 
+class CallLog(list[Call]):
+    """``controller.calls``: the list of :class:`Call` records, oldest first, with
+    :meth:`filter` to pick some of them."""
+
+    def filter(
+        self,
+        service: str | None = None,
+        operation: str | None = None,
+        status: int | None = None,
+        error_code: str | None = None,
+    ) -> CallLog:
+        """The calls matching every criterion given, oldest first (a :class:`CallLog`).
+
+        ``service`` is the client name that sent the call (``"qconnect"`` and ``"wisdom"``
+        are told apart, as the records do); ``operation`` the API name (``"StartImportJob"``)
+        or the boto3 method name (``"start_import_job"``); ``status`` the HTTP status of the
+        answer; ``error_code`` the error it answered (``"NotImplemented"``, say).
+        """
+        if service is not None and backend_for(service) is None:
+            _canonical_service(service)  # raises, naming the mocked services
+        wanted = None if operation is None else xform_name(operation)
+        return CallLog(
+            call
+            for call in self
+            if (service is None or call.service == service)
+            and (
+                operation is None
+                or call.operation == operation
+                # "GET /path" (no operation matched) is no name, and is not xformed
+                or (call.operation.isidentifier() and xform_name(call.operation) == wanted)
+            )
+            and (status is None or call.status == status)
+            and (error_code is None or call.error_code == error_code)
+        )
+
+    def unimplemented(self) -> list[str]:
+        """``service.Operation`` of each operation answered ``NotImplemented``, first
+        call first, each once."""
+        return list(
+            dict.fromkeys(
+                f"{call.service}.{call.operation}"
+                for call in self
+                if call.error_code == "NotImplemented"
+            )
+        )
+
+
 @dataclass
 class _Fault:
     service: str
@@ -87,6 +135,42 @@ def _canonical_service(name: str) -> str:
             f"it mocks: {', '.join(mocked_clients())}"
         )
     return backend.clients[0]
+
+
+def _check_duration_stages(durations: Durations) -> None:
+    """Refuse a ``durations`` dict naming a stage no job of any mocked service takes (a
+    typo would otherwise leave the default duration in place without a word)."""
+    if not isinstance(durations, Mapping):
+        return
+    backends: dict[type[Backend], None] = {}
+    for client in mocked_clients():
+        backend = backend_for(client)
+        if backend is not None:
+            backends.setdefault(backend)
+    services = [b for b in backends if b.clients[0] in durations or b.clients[-1] in durations]
+    if services:
+        raise ValueError(
+            "durations apply to every service: give {stage name: seconds}, e.g. "
+            "{'START_IN_PROGRESS': 5}, not a dict per client name; got "
+            f"{dict(durations)!r}"
+        )
+    stages = {
+        backend: dict.fromkeys(
+            state for lifecycle in backend.all_lifecycles() for state in lifecycle.states()
+        )
+        for backend in backends
+    }
+    known = {state for names in stages.values() for state in names}
+    unknown = [name for name in durations if name not in known]
+    if unknown:
+        listing = "; ".join(
+            f"{'/'.join(backend.clients)}: {', '.join(names)}"
+            for backend, names in sorted(stages.items(), key=lambda item: item[0].clients[0])
+        )
+        raise ValueError(
+            f"durations names {'a stage' if len(unknown) == 1 else 'stages'} no job takes: "
+            f"{', '.join(map(repr, unknown))}; the stages are ({listing})"
+        )
 
 
 class MockSession:
@@ -124,16 +208,28 @@ class MockSession:
         self._lock = threading.RLock()
         self._backends: dict[tuple[type[Backend], str, str], Backend] = {}
         self._faults: list[_Fault] = []
-        self.calls: list[Call] = []
+        self.calls = CallLog()
         self.job_book = JobBook(self._progression_for)
         self.urls = PresignedUrls()
         self.objects = S3Objects()
+        #: Whether a mock (``mock_imports`` or a server) is serving this session now.
+        self.active = False
+
+    def __repr__(self) -> str:
+        with self._lock:
+            services = list(dict.fromkeys(call.service for call in self.calls))
+            return (
+                f"<MockSession progression={self.options['progression']!r} "
+                f"{'active' if self.active else 'stopped'} calls={len(self.calls)} "
+                f"jobs={len(self.job_book)} services={services!r}>"
+            )
 
     # -- options -------------------------------------------------------------------
     @staticmethod
     def _parse_progression(
         progression: ProgressionOption, durations: Durations
     ) -> dict[str, Progression]:
+        _check_duration_stages(durations)
         if isinstance(progression, str):
             return {"default": Progression(progression, durations)}
         if not isinstance(progression, Mapping):

@@ -229,6 +229,12 @@ class ImportmockServer(ThreadingHTTPServer):
         self.max_connections = check_whole_number(
             "max_connections", max_connections, 1, LARGEST_CONNECTION_LIMIT
         )
+        if "strict" in session_options:
+            raise ValueError(
+                "strict= applies to an in-process mock (mock_imports), which fails the test "
+                "when it stops; a server outlives its clients' tests. In server mode, read "
+                "the controller's calls.unimplemented() instead."
+            )
         if "sleep" in session_options:
             # The sleeps that option moves are those of the process running an in-process
             # mock; a server's clients sleep in their own processes.
@@ -238,6 +244,11 @@ class ImportmockServer(ThreadingHTTPServer):
                 "use progression='reads' or 'manual' so polling needs no waiting."
             )
         self.session = session if session is not None else MockSession(**session_options)
+        # A server with its own session is what serves it (an in-process mock's loopback
+        # server shares the mock's session, which the mock marks).
+        self._owns_session = session is None
+        if self._owns_session:
+            self.session.active = True
         self.credentials = dict(credentials or {})
         self.strict_signatures = strict_signatures
         #: Serve only minted URLs (an in-process mock's loopback server: its API and
@@ -360,6 +371,8 @@ class ImportmockServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         """Stop listening, close every open connection and wait for its thread."""
         super().server_close()
+        if self._owns_session:
+            self.session.active = False
         with self._connections_lock:
             self._stopping = True
             for connection in self._open_connections:

@@ -680,3 +680,42 @@ class TestPytestSetupClassRunsMocked:
 
     def test_kb_from_setup_class_is_visible(self):
         assert kb_names(self.client) == ["from-setup_class"]
+
+
+def test_unknown_stage_in_durations_is_refused_listing_the_stages():
+    with pytest.raises(ValueError) as raised:
+        mock_imports(progression="time", durations={"START_IN_PROGRES": 5})
+    message = str(raised.value)
+    assert message.startswith("durations names a stage no job takes: 'START_IN_PROGRES'; ")
+    # every service's stages, waiting and failure states included
+    assert "wisdom/qconnect: START_IN_PROGRESS, COMPLETE, FAILED, CREATE_IN_PROGRESS" in message
+    assert (
+        "pinpoint: CREATED, PENDING_JOB, PREPARING_FOR_INITIALIZATION, INITIALIZING, "
+        "PROCESSING, COMPLETING, COMPLETED, FAILING, FAILED;" in message
+    )
+    assert "lexv2-models: InProgress, Completed, Failed, Creating" in message
+
+
+def test_unknown_stages_in_durations_are_all_named():
+    with pytest.raises(ValueError, match=r"^durations names stages no job takes: 'A', 'B'; "):
+        mock_imports(durations={"A": 1, "PROCESSING": 2, "B": 3})
+
+
+def test_durations_per_client_name_are_refused_with_the_shape_to_use():
+    with pytest.raises(ValueError, match=r"^durations apply to every service: give \{stage"):
+        mock_imports(durations={"qconnect": {"START_IN_PROGRESS": 5}})
+
+
+@pytest.mark.parametrize(
+    "stage", ["START_IN_PROGRESS", "DELETE_IN_PROGRESS", "PENDING_JOB", "FAILING", "Building"]
+)
+def test_durations_accept_every_stage_of_every_service(stage):
+    with mock_imports(progression="time", durations={stage: 1}) as m:
+        assert m.options["durations"] == {stage: 1}
+
+
+def test_set_progression_refuses_an_unknown_stage():
+    with mock_imports() as m:
+        with pytest.raises(ValueError, match="durations names a stage no job takes: 'Bulding'"):
+            m.set_progression("time", {"Bulding": 1})
+        assert m.options["durations"] is None

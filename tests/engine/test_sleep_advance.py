@@ -360,3 +360,15 @@ def test_server_mode_refuses_the_option_saying_why():
         "sleeping; a server's clients sleep in their own processes. In server mode, "
         "use progression='reads' or 'manual' so polling needs no waiting."
     )
+
+
+def test_server_mode_refuses_strict_saying_why():
+    from importmock.server import threaded_server
+
+    with pytest.raises(ValueError) as refused, threaded_server(strict=True):
+        pass
+    assert str(refused.value) == (
+        "strict= applies to an in-process mock (mock_imports), which fails the test when it "
+        "stops; a server outlives its clients' tests. In server mode, read the controller's "
+        "calls.unimplemented() instead."
+    )

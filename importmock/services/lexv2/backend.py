@@ -37,6 +37,7 @@ from importmock.services.lexv2.models import (
     LOCALE_BUILD,
     LOCALE_CREATION,
     LOCALE_DELETION,
+    LOCALE_EDITED,
     RECORD_DELETION,
     Bot,
     ExportRecord,
@@ -84,6 +85,7 @@ class LexModelsV2Backend(
     clients = ("lexv2-models",)
     quotas = {"bots": 100}
     lifecycles = LIFECYCLES
+    phases = (RECORD_DELETION, LOCALE_EDITED)
     tags_per_resource = 200  # the model's bound on every Lex tag map
 
     # -- bots --------------------------------------------------------------------------

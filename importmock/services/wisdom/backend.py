@@ -24,6 +24,7 @@ from importmock.services.wisdom import search
 from importmock.services.wisdom.base import DOWNLOAD_TTL_SECONDS, last_segment, refers_to
 from importmock.services.wisdom.contents import ContentsMixin
 from importmock.services.wisdom.models import (
+    CONTENT_DELETION,
     CONTENT_LIFECYCLES,
     IMPORT_JOB_DELETION,
     QUICK_RESPONSE_IMPORT,
@@ -46,6 +47,7 @@ class WisdomBackend(ContentsMixin):
 
     clients = ("wisdom", "qconnect")
     lifecycles = (QUICK_RESPONSE_IMPORT, *CONTENT_LIFECYCLES)
+    phases = (IMPORT_JOB_DELETION, CONTENT_DELETION)
     tags_per_resource = MAX_TAGS
 
     def _quick_response(self, kb: KnowledgeBase, reference: str) -> QuickResponse:
