@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import re
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from botocore.model import OperationModel, Shape, StructureShape
@@ -104,7 +106,50 @@ def _solve(pattern: str, low: int, high: int, index: int = 0) -> str | None:
                     return padded
     if low > 64:
         return None
-    return _hypothesis_solve(pattern, low, high, index)
+    return _solved(pattern, low, high, index)
+
+
+# Hypothesis takes seconds per pattern, and the generated tests need a few dozen of them at
+# collection: its answers are kept in SOLUTIONS_FILE (committed), each checked against the
+# pattern and lengths again before use. A pattern missing there is solved on the spot and
+# listed in UNSAVED; a test fails then, naming the command that refreshes the file.
+SOLUTIONS_FILE = Path(__file__).with_name("pattern_solutions.json")
+UNSAVED: dict[str, str | None] = {}
+
+
+@functools.cache
+def _saved_solutions() -> dict[str, str | None]:
+    try:
+        saved = json.loads(SOLUTIONS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return saved if isinstance(saved, dict) else {}
+
+
+def _solution_key(pattern: str, low: int, high: int, index: int) -> str:
+    return json.dumps([pattern, low, high, index], ensure_ascii=False)
+
+
+def _solved(pattern: str, low: int, high: int, index: int) -> str | None:
+    key = _solution_key(pattern, low, high, index)
+    saved = _saved_solutions()
+    if key in saved:
+        value = saved[key]
+        search = _search(pattern)
+        if value is None or (low <= len(value) <= high and search is not None and search(value)):
+            return value
+    value = _hypothesis_solve(pattern, low, high, index)
+    UNSAVED[key] = value
+    return value
+
+
+def save_solutions() -> int:
+    """Adds what was solved in this process to SOLUTIONS_FILE; how many were new."""
+    merged = {**_saved_solutions(), **UNSAVED}
+    SOLUTIONS_FILE.write_text(
+        json.dumps(merged, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return len(UNSAVED)
 
 
 def _vary(value: str, index: int) -> str:
@@ -554,3 +599,19 @@ def breaches(operation: OperationModel) -> tuple[list[Breach], list[tuple[str, s
     walker = _Walker(operation)
     found = list(walker.walk(shape, "", lambda value: value, (), False))
     return found, walker.skipped
+
+
+if __name__ == "__main__":
+    # python -m tests.conformance.model_requests: refresh SOLUTIONS_FILE for every implemented
+    # operation (what tests/conformance/test_generated_requests.py generates).
+    import botocore.session
+
+    from importmock.coverage import implemented_operations, mocked_clients
+
+    models = botocore.session.get_session()
+    for client in mocked_clients():
+        for name in implemented_operations(client):
+            operation = models.get_service_model(client).operation_model(name)
+            breaches(operation)
+            minimal_request(operation)
+    print(f"{save_solutions()} new pattern solutions saved in {SOLUTIONS_FILE}")

@@ -27,7 +27,13 @@ from botocore.exceptions import ClientError
 
 from importmock import mock_imports
 from importmock.coverage import implemented_operations, mocked_clients
-from tests.conformance.model_requests import Breach, breaches, minimal_request
+from tests.conformance.model_requests import (
+    SOLUTIONS_FILE,
+    UNSAVED,
+    Breach,
+    breaches,
+    minimal_request,
+)
 from tests.helpers import error_of, session_client
 
 # What each service answers for a request that breaks its input shape.
@@ -52,6 +58,8 @@ OPERATIONS = _operations()
 _GENERATED = [(client, op, *breaches(op)) for client, op in OPERATIONS]
 BREACHES = [(client, breach) for client, _, found, _ in _GENERATED for breach in found]
 SKIPPED = [(client, op.name, *skip) for client, op, _, skipped in _GENERATED for skip in skipped]
+# Patterns hypothesis had to solve while the tests above were generated (at collection).
+SOLVED_AT_COLLECTION = dict(UNSAVED)
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +92,15 @@ def test_every_mocked_client_and_operation_is_covered() -> None:
     for client, op in OPERATIONS:
         if (client, op.name) not in breached:
             assert not _constrained(op.input_shape, top=True), f"{client}.{op.name}"
+
+
+def test_collection_finds_every_pattern_solution_saved() -> None:
+    # Otherwise every pytest run pays seconds of hypothesis per missing pattern.
+    assert not SOLVED_AT_COLLECTION, (
+        f"{len(SOLVED_AT_COLLECTION)} pattern solutions are missing from "
+        f"{SOLUTIONS_FILE.name}: {sorted(SOLVED_AT_COLLECTION)}; "
+        "run `python -m tests.conformance.model_requests` to add them"
+    )
 
 
 def _constrained(shape: Any, top: bool = False, seen: frozenset[str] = frozenset()) -> bool:
