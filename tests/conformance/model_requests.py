@@ -238,12 +238,11 @@ def valid_value(shape: Shape, index: int = 0, depth: int = 0) -> Any:
         }
     if kind == "list":
         count = md.get("min", 0)
-        return [valid_value(shape.member, i, depth + 1) for i in range(count)]  # type: ignore[attr-defined]
+        return [valid_value(shape.member, i, depth + 1) for i in range(count)]
     if kind == "map":
         count = md.get("min", 0)
         return {
-            valid_string(shape.key, i): valid_value(shape.value, i, depth + 1)  # type: ignore[attr-defined]
-            for i in range(count)
+            valid_string(shape.key, i): valid_value(shape.value, i, depth + 1) for i in range(count)
         }
     if kind == "string":
         return valid_string(shape, index)
@@ -279,7 +278,7 @@ def _query_lists(shape: Shape | None) -> set[str]:
         return set()
     return {
         name
-        for name, member in shape.members.items()  # type: ignore[attr-defined]
+        for name, member in shape.members.items()
         if member.serialization.get("location") == "querystring" and member.type_name == "list"
     }
 
@@ -290,7 +289,7 @@ def _request_base(shape: StructureShape) -> dict[str, Any]:
     base = valid_value(shape)
     for name in _query_lists(shape) & set(shape.required_members):
         if not base.get(name):
-            base[name] = [valid_value(shape.members[name].member)]  # type: ignore[attr-defined]
+            base[name] = [valid_value(shape.members[name].member)]
     return base
 
 
@@ -346,7 +345,7 @@ class _Walker:
         hide = hide or bool(shape.metadata.get("sensitive"))
         kind = shape.type_name
         if kind == "structure":
-            yield from self._structure(shape, path, place, ancestry, hide)  # type: ignore[arg-type]
+            yield from self._structure(shape, path, place, ancestry, hide)
         elif kind == "list":
             yield from self._list(shape, path, place, ancestry, hide)
         elif kind == "map":
@@ -427,7 +426,7 @@ class _Walker:
         ancestry: tuple[str, ...],
         hide: bool,
     ) -> Iterator[Breach]:
-        item_shape: Shape = shape.member  # type: ignore[attr-defined]
+        item_shape: Shape = shape.member
         sizes = dict(shape.metadata)
         if sizes.get("min") == 1 and path in self.query_lists:
             self.skipped.append((path, "empty query list: botocore sends no parameter"))
@@ -450,8 +449,8 @@ class _Walker:
         ancestry: tuple[str, ...],
         hide: bool,
     ) -> Iterator[Breach]:
-        key_shape: Shape = shape.key  # type: ignore[attr-defined]
-        value_shape: Shape = shape.value  # type: ignore[attr-defined]
+        key_shape: Shape = shape.key
+        value_shape: Shape = shape.value
         hide = (
             hide
             or bool(key_shape.metadata.get("sensitive"))
@@ -576,18 +575,18 @@ def _bad_strings(shape: Shape, is_label: bool) -> Iterator[tuple[str, str]]:
         return
     if low:
         if not (is_label and low - 1 == 0):
-            value = shaped(low - 1, True)
-            if value is not None:
-                yield "min length", value
+            bad = shaped(low - 1, True)
+            if bad is not None:
+                yield "min length", bad
     if high is not None:
-        value = shaped(high + 1, True)
-        if value is not None:
-            yield "max length", value
+        bad = shaped(high + 1, True)
+        if bad is not None:
+            yield "max length", bad
     if pattern is not None and search is not None:
         for length in range(max(low or 1, 1), min(high or 8, 8) + 1):
-            value = shaped(length, False)
-            if value is not None:
-                yield "pattern", value
+            bad = shaped(length, False)
+            if bad is not None:
+                yield "pattern", bad
                 break
 
 
