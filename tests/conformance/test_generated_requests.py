@@ -17,6 +17,7 @@ changes the path, so such a request addresses no operation at all.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import botocore.session
@@ -58,8 +59,15 @@ OPERATIONS = _operations()
 _GENERATED = [(client, op, *breaches(op)) for client, op in OPERATIONS]
 BREACHES = [(client, breach) for client, _, found, _ in _GENERATED for breach in found]
 SKIPPED = [(client, op.name, *skip) for client, op, _, skipped in _GENERATED for skip in skipped]
-# Patterns hypothesis had to solve while the tests above were generated (at collection).
-SOLVED_AT_COLLECTION = dict(UNSAVED)
+# Patterns hypothesis had to solve while the tests above were generated: seconds each, at
+# every collection. A warning, not a failure: a new botocore release can bring new patterns.
+if UNSAVED:
+    warnings.warn(
+        f"{len(UNSAVED)} pattern solutions are missing from {SOLUTIONS_FILE.name} (each costs "
+        "seconds at every collection): run `python -m tests.conformance.model_requests` and "
+        f"commit the file; missing: {sorted(UNSAVED)}",
+        stacklevel=1,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -92,15 +100,6 @@ def test_every_mocked_client_and_operation_is_covered() -> None:
     for client, op in OPERATIONS:
         if (client, op.name) not in breached:
             assert not _constrained(op.input_shape, top=True), f"{client}.{op.name}"
-
-
-def test_collection_finds_every_pattern_solution_saved() -> None:
-    # Otherwise every pytest run pays seconds of hypothesis per missing pattern.
-    assert not SOLVED_AT_COLLECTION, (
-        f"{len(SOLVED_AT_COLLECTION)} pattern solutions are missing from "
-        f"{SOLUTIONS_FILE.name}: {sorted(SOLVED_AT_COLLECTION)}; "
-        "run `python -m tests.conformance.model_requests` to add them"
-    )
 
 
 def _constrained(shape: Any, top: bool = False, seen: frozenset[str] = frozenset()) -> bool:
