@@ -6,20 +6,21 @@ The marker alone activates the mock for its test (as ``django_db`` or pytest-fre
 reach AWS. The one exception is a test that asks only for ``importmock_server``: its
 clients call the server over HTTP, and an in-process mock would answer them first.
 
-Only pytest loads this module, so pytest is not a runtime requirement of importmock.
+Only pytest loads this module, so pytest is not a runtime requirement of importmock. pytest
+loads it in every project where importmock is installed, so it imports botocore and the
+server only when a test uses the fixtures or the marker.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from importmock.engine.errors import UnimplementedOperationsError
-from importmock.engine.session import MockSession
-from importmock.mock import leaked_start, mock_imports
-from importmock.server import RunningServer, threaded_server
+if TYPE_CHECKING:
+    from importmock.engine.session import MockSession
+    from importmock.server import RunningServer
 
 MARKER = "importmock"
 
@@ -65,6 +66,9 @@ def _importmock_marker(request: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def importmock(request: pytest.FixtureRequest) -> Iterator[MockSession]:
     """An active importmock controller; ``@pytest.mark.importmock(...)`` sets its options."""
+    from importmock.engine.errors import UnimplementedOperationsError
+    from importmock.mock import leaked_start, mock_imports
+
     leaked = leaked_start()
     if leaked is not None:
         pytest.fail(
@@ -85,5 +89,7 @@ def importmock_server(request: pytest.FixtureRequest) -> Iterator[RunningServer]
     """A server on a free loopback port for one test (``.url``, ``.controller``,
     ``.client(name)``), for code under test that takes an endpoint URL or runs another
     process; ``@pytest.mark.importmock(...)`` sets its options."""
+    from importmock.server import threaded_server
+
     with threaded_server(**(_marker_options(request) or {})) as server:
         yield server

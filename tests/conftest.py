@@ -59,3 +59,26 @@ def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+#: The slow tiers (CONTRIBUTING.md): ``pytest -m "not slow"`` leaves them out. Each is the
+#: start of a test id (relative to the repository): a directory, a module or one test.
+SLOW_TESTS = (
+    "tests/server/",  # server mode: threads, sockets, the AWS CLI and Node.js processes
+    "tests/conformance/test_generated_requests.py",  # one request per model constraint
+    "tests/conformance/test_declared_errors.py::test_generated_requests_draw_only_errors",
+    "tests/properties/",  # hypothesis requests against every operation
+    # memory bounds measured in child processes, bombs, huge files, thread interleavings
+    "tests/robustness/test_hostile_files.py",
+    "tests/robustness/test_hostile_lex.py",
+    "tests/robustness/test_hostile_pinpoint.py",
+    "tests/robustness/test_concurrency.py",
+    "tests/services/wisdom/test_import_memory.py",
+    "tests/robustness/test_model_patterns.py::test_every_model_pattern_is_cheap_against",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)

@@ -104,11 +104,11 @@ def _async_lent_credentials_class() -> type[LentCredentials]:
     # Made on first use: aiobotocore's class exists only where aiobotocore is installed.
     from aiobotocore.credentials import AioCredentials
 
-    class AsyncLentCredentials(AioCredentials, LentCredentials):  # type: ignore[misc]
+    class AsyncLentCredentials(AioCredentials, LentCredentials):
         """Lent credentials (same keys, same ``method``, so taken back alike) whose
         ``get_frozen_credentials`` is awaited, as aiobotocore's signer does."""
 
-        async def get_frozen_credentials(self) -> Any:  # type: ignore[override]
+        async def get_frozen_credentials(self) -> Any:
             if not self._mock_active():
                 return None  # aiobotocore then raises NoCredentialsError
             return await super().get_frozen_credentials()  # AioCredentials': awaited

@@ -135,16 +135,16 @@ class _WireDecoder:
         if shape.metadata.get("document"):
             return value
         if kind == "structure":
-            return self._structure(shape, value, path)  # type: ignore[arg-type]
+            return self._structure(shape, value, path)
         if kind == "list":
             if not isinstance(value, list):
                 return value  # the validator names the type
-            item: Shape = shape.member  # type: ignore[attr-defined]
+            item: Shape = shape.member
             return [self.decode(item, v, f"{path}.{i}.member") for i, v in enumerate(value, 1)]
         if kind == "map":
             if not isinstance(value, dict):
                 return value
-            inner: Shape = shape.value  # type: ignore[attr-defined]
+            inner: Shape = shape.value
             return {k: self.decode(inner, v, f"{path}.{k}.member") for k, v in value.items()}
         if kind == "timestamp":
             return self._timestamp(shape, value, path)
@@ -304,7 +304,7 @@ class ResponseChecker:
                 k: v for k, v in parsed.items() if k != "message" or "message" in shape.members
             }
             decoded = _WireDecoder(problems).decode(shape, parsed, code)
-            problems.extend(validator_for(shape).violations(decoded))  # type: ignore[arg-type]
+            problems.extend(validator_for(shape).violations(decoded))
         return problems
 
     @staticmethod

@@ -45,7 +45,7 @@ def install(handler: Any, passthrough: Passthrough) -> None:
         _handler, _passthrough = handler, passthrough
         if _installed_over is None:
             _installed_over = Endpoint.make_request
-            Endpoint.make_request = partialmethod(_make_request, _installed_over)  # type: ignore[method-assign]
+            Endpoint.make_request = partialmethod(_make_request, _installed_over)
 
 
 def uninstall() -> None:
@@ -53,7 +53,7 @@ def uninstall() -> None:
     with _lock:
         _handler = None
         if _installed_over is not None:
-            Endpoint.make_request = _installed_over  # type: ignore[method-assign]
+            Endpoint.make_request = _installed_over
             _installed_over = None
 
 
@@ -69,7 +69,7 @@ def _make_request(self: Endpoint, original: Any, operation_model: Any, request_d
             hook = hook_for(self, hook, operation_model.name)
         self._event_emitter.register_first("before-send", hook, unique_id=HOOK_ID)
         self._event_emitter.register("before-sign", _lend_credentials, unique_id=SIGN_HOOK_ID)
-        self._importmock_hooked = True  # type: ignore[attr-defined]
+        self._importmock_hooked = True
     return original(self, operation_model, request_dict)
 
 
@@ -118,7 +118,7 @@ def _before_send(
     if moto is not None:
         _keep_moto_out(moto)
     setattr(request, _ANSWERED, True)
-    return handler(spec, backend_cls, request)  # type: ignore[no-any-return]
+    return handler(spec, backend_cls, request)
 
 
 def _keep_moto_out(moto_models: Any) -> None:

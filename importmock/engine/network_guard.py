@@ -132,7 +132,7 @@ def _client_names() -> frozenset[str]:
 
         names = botocore.loaders.create_loader().list_available_services("service-2")
         _cache["clients"] = frozenset(names)
-    return _cache["clients"]  # type: ignore[no-any-return]
+    return _cache["clients"]
 
 
 def aws_dns_suffixes() -> tuple[str, ...]:
@@ -151,7 +151,7 @@ def aws_dns_suffixes() -> tuple[str, ...]:
         except Exception:  # pragma: no cover - older botocore has no partitions.json
             suffixes.add("api.aws")
         _cache["suffixes"] = tuple(sorted(suffixes))
-    return _cache["suffixes"]  # type: ignore[no-any-return]
+    return _cache["suffixes"]
 
 
 def is_aws_host(host: str) -> bool:

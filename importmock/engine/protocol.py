@@ -127,7 +127,7 @@ def without_nulls(shape: Shape, value: Any, keep_undeclared: bool = False) -> An
     """
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict) and not shape.metadata.get("document"):
-        members = shape.members  # type: ignore[attr-defined]
+        members = shape.members
         kept = {}
         for name, item in value.items():
             if item is None:
@@ -139,11 +139,11 @@ def without_nulls(shape: Shape, value: Any, keep_undeclared: bool = False) -> An
                 kept[name] = item
         return kept
     if kind == "list" and isinstance(value, list):
-        member = shape.member  # type: ignore[attr-defined]
+        member = shape.member
         if member.type_name in ("structure", "list", "map"):
             return [without_nulls(member, item, keep_undeclared) for item in value]
     elif kind == "map" and isinstance(value, dict):
-        inner = shape.value  # type: ignore[attr-defined]
+        inner = shape.value
         if inner.type_name in ("structure", "list", "map"):
             return {key: without_nulls(inner, item, keep_undeclared) for key, item in value.items()}
     return value
@@ -191,11 +191,11 @@ def _is_recursive(shape: Shape) -> bool:
         if node.name in acyclic:
             return False
         if node.type_name == "structure":
-            inner = list(node.members.values())  # type: ignore[attr-defined]
+            inner = list(node.members.values())
         elif node.type_name == "list":
-            inner = [node.member]  # type: ignore[attr-defined]
+            inner = [node.member]
         elif node.type_name == "map":
-            inner = [node.value]  # type: ignore[attr-defined]
+            inner = [node.value]
         else:
             inner = []
         if any(visit(child, parents | {node.name}) for child in inner):

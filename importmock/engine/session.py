@@ -294,7 +294,7 @@ class MockSession:
         status, headers, body = self.answer(
             spec, backend_cls, request.method, request.url, request.headers, _body(request)
         )
-        return AWSResponse(request.url, status, headers, _RawBody(body))  # type: ignore[arg-type]
+        return AWSResponse(request.url, status, headers, _RawBody(body))
 
     def answer(
         self,

@@ -191,7 +191,7 @@ def install() -> None:
         _wrap(time, (*_WALL, *_ELAPSED, "sleep"))
         if asyncio.sleep is not _asyncio_sleep:
             _inner_asyncio_sleep = asyncio.sleep
-            asyncio.sleep = _asyncio_sleep  # type: ignore[assignment]
+            asyncio.sleep = _asyncio_sleep
         _owner = threading.get_ident()
         _active = True
 
@@ -207,4 +207,4 @@ def uninstall() -> None:
             if getattr(time, name, None) is wrapper:
                 setattr(time, name, _inner[name])
         if asyncio.sleep is _asyncio_sleep:
-            asyncio.sleep = _inner_asyncio_sleep  # type: ignore[assignment]
+            asyncio.sleep = _inner_asyncio_sleep

@@ -181,11 +181,11 @@ def _render_entry(key: Any, value: Any, shape: Shape | None, depth: int) -> str:
     if shape is None:
         return f"{key}={_render(value, None, depth)}"
     if shape.type_name == "structure":
-        members = shape.members  # type: ignore[attr-defined]
+        members = shape.members
         return f"{key}={_render(value, members.get(key), depth)}"
     if shape.type_name == "map":
-        key_shape: Shape = shape.key  # type: ignore[attr-defined]
-        value_shape: Shape = shape.value  # type: ignore[attr-defined]
+        key_shape: Shape = shape.key
+        value_shape: Shape = shape.value
         return f"{_render(key, key_shape, depth)}={_render(value, value_shape, depth)}"
     return f"{key}={_render(value, None, depth)}"
 
@@ -339,7 +339,7 @@ class _Compiler:
         elif type_name in _SCALAR_TYPES:
             node = _compile_scalar(shape, sensitive)
         elif type_name == "structure":
-            node = _Node(self._structure(shape, sensitive), _reporter(shape, sensitive))  # type: ignore[arg-type]
+            node = _Node(self._structure(shape, sensitive), _reporter(shape, sensitive))
         elif type_name == "list":
             node = _Node(self._list(shape, sensitive), _reporter(shape, sensitive))
         elif type_name == "map":
@@ -417,7 +417,7 @@ class _Compiler:
         min_tail = f"Member must have length greater than or equal to {min_len}"
         max_tail = f"Member must have length less than or equal to {max_len}"
         type_tail = _type_tail("list")
-        item_shape: Shape = shape.member  # type: ignore[attr-defined]
+        item_shape: Shape = shape.member
         item_node: _Node | None = None
 
         def check(value: Any, path: str, out: list[str]) -> None:
@@ -464,8 +464,8 @@ class _Compiler:
         min_tail = f"Member must have length greater than or equal to {min_len}"
         max_tail = f"Member must have length less than or equal to {max_len}"
         type_tail = _type_tail("map")
-        key_shape: Shape = shape.key  # type: ignore[attr-defined]
-        value_shape: Shape = shape.value  # type: ignore[attr-defined]
+        key_shape: Shape = shape.key
+        value_shape: Shape = shape.value
         # Key and value messages echo the whole map, so any sensitive part hides all of it.
         hide = (
             sensitive

@@ -68,7 +68,7 @@ CASES: dict[str, tuple[str, str, str, dict[str, Any], tuple[str, str, int]]] = {
 def sync_error(call: Callable[[], Any], exception: type[Exception]) -> dict[str, Any]:
     with pytest.raises(exception) as raised:
         call()
-    return raised.value.response  # type: ignore[attr-defined,no-any-return]
+    return raised.value.response
 
 
 def modeled(response: dict[str, Any]) -> dict[str, Any]:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import re
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from botocore.model import OperationModel, Shape, StructureShape
@@ -104,7 +106,50 @@ def _solve(pattern: str, low: int, high: int, index: int = 0) -> str | None:
                     return padded
     if low > 64:
         return None
-    return _hypothesis_solve(pattern, low, high, index)
+    return _solved(pattern, low, high, index)
+
+
+# Hypothesis takes seconds per pattern, and the generated tests need a few dozen of them at
+# collection: its answers are kept in SOLUTIONS_FILE (committed), each checked against the
+# pattern and lengths again before use. A pattern missing there is solved on the spot and
+# listed in UNSAVED; a test fails then, naming the command that refreshes the file.
+SOLUTIONS_FILE = Path(__file__).with_name("pattern_solutions.json")
+UNSAVED: dict[str, str | None] = {}
+
+
+@functools.cache
+def _saved_solutions() -> dict[str, str | None]:
+    try:
+        saved = json.loads(SOLUTIONS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return saved if isinstance(saved, dict) else {}
+
+
+def _solution_key(pattern: str, low: int, high: int, index: int) -> str:
+    return json.dumps([pattern, low, high, index], ensure_ascii=False)
+
+
+def _solved(pattern: str, low: int, high: int, index: int) -> str | None:
+    key = _solution_key(pattern, low, high, index)
+    saved = _saved_solutions()
+    if key in saved:
+        value = saved[key]
+        search = _search(pattern)
+        if value is None or (low <= len(value) <= high and search is not None and search(value)):
+            return value
+    value = _hypothesis_solve(pattern, low, high, index)
+    UNSAVED[key] = value
+    return value
+
+
+def save_solutions() -> int:
+    """Adds what was solved in this process to SOLUTIONS_FILE; how many were new."""
+    merged = {**_saved_solutions(), **UNSAVED}
+    SOLUTIONS_FILE.write_text(
+        json.dumps(merged, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return len(UNSAVED)
 
 
 def _vary(value: str, index: int) -> str:
@@ -193,12 +238,11 @@ def valid_value(shape: Shape, index: int = 0, depth: int = 0) -> Any:
         }
     if kind == "list":
         count = md.get("min", 0)
-        return [valid_value(shape.member, i, depth + 1) for i in range(count)]  # type: ignore[attr-defined]
+        return [valid_value(shape.member, i, depth + 1) for i in range(count)]
     if kind == "map":
         count = md.get("min", 0)
         return {
-            valid_string(shape.key, i): valid_value(shape.value, i, depth + 1)  # type: ignore[attr-defined]
-            for i in range(count)
+            valid_string(shape.key, i): valid_value(shape.value, i, depth + 1) for i in range(count)
         }
     if kind == "string":
         return valid_string(shape, index)
@@ -234,7 +278,7 @@ def _query_lists(shape: Shape | None) -> set[str]:
         return set()
     return {
         name
-        for name, member in shape.members.items()  # type: ignore[attr-defined]
+        for name, member in shape.members.items()
         if member.serialization.get("location") == "querystring" and member.type_name == "list"
     }
 
@@ -245,7 +289,7 @@ def _request_base(shape: StructureShape) -> dict[str, Any]:
     base = valid_value(shape)
     for name in _query_lists(shape) & set(shape.required_members):
         if not base.get(name):
-            base[name] = [valid_value(shape.members[name].member)]  # type: ignore[attr-defined]
+            base[name] = [valid_value(shape.members[name].member)]
     return base
 
 
@@ -301,7 +345,7 @@ class _Walker:
         hide = hide or bool(shape.metadata.get("sensitive"))
         kind = shape.type_name
         if kind == "structure":
-            yield from self._structure(shape, path, place, ancestry, hide)  # type: ignore[arg-type]
+            yield from self._structure(shape, path, place, ancestry, hide)
         elif kind == "list":
             yield from self._list(shape, path, place, ancestry, hide)
         elif kind == "map":
@@ -382,7 +426,7 @@ class _Walker:
         ancestry: tuple[str, ...],
         hide: bool,
     ) -> Iterator[Breach]:
-        item_shape: Shape = shape.member  # type: ignore[attr-defined]
+        item_shape: Shape = shape.member
         sizes = dict(shape.metadata)
         if sizes.get("min") == 1 and path in self.query_lists:
             self.skipped.append((path, "empty query list: botocore sends no parameter"))
@@ -405,8 +449,8 @@ class _Walker:
         ancestry: tuple[str, ...],
         hide: bool,
     ) -> Iterator[Breach]:
-        key_shape: Shape = shape.key  # type: ignore[attr-defined]
-        value_shape: Shape = shape.value  # type: ignore[attr-defined]
+        key_shape: Shape = shape.key
+        value_shape: Shape = shape.value
         hide = (
             hide
             or bool(key_shape.metadata.get("sensitive"))
@@ -531,18 +575,18 @@ def _bad_strings(shape: Shape, is_label: bool) -> Iterator[tuple[str, str]]:
         return
     if low:
         if not (is_label and low - 1 == 0):
-            value = shaped(low - 1, True)
-            if value is not None:
-                yield "min length", value
+            bad = shaped(low - 1, True)
+            if bad is not None:
+                yield "min length", bad
     if high is not None:
-        value = shaped(high + 1, True)
-        if value is not None:
-            yield "max length", value
+        bad = shaped(high + 1, True)
+        if bad is not None:
+            yield "max length", bad
     if pattern is not None and search is not None:
         for length in range(max(low or 1, 1), min(high or 8, 8) + 1):
-            value = shaped(length, False)
-            if value is not None:
-                yield "pattern", value
+            bad = shaped(length, False)
+            if bad is not None:
+                yield "pattern", bad
                 break
 
 
@@ -554,3 +598,19 @@ def breaches(operation: OperationModel) -> tuple[list[Breach], list[tuple[str, s
     walker = _Walker(operation)
     found = list(walker.walk(shape, "", lambda value: value, (), False))
     return found, walker.skipped
+
+
+if __name__ == "__main__":
+    # python -m tests.conformance.model_requests: refresh SOLUTIONS_FILE for every implemented
+    # operation (what tests/conformance/test_generated_requests.py generates).
+    import botocore.session
+
+    from importmock.coverage import implemented_operations, mocked_clients
+
+    models = botocore.session.get_session()
+    for client in mocked_clients():
+        for name in implemented_operations(client):
+            operation = models.get_service_model(client).operation_model(name)
+            breaches(operation)
+            minimal_request(operation)
+    print(f"{save_solutions()} new pattern solutions saved in {SOLUTIONS_FILE}")

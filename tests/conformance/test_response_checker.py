@@ -174,7 +174,7 @@ def test_the_suite_runs_with_the_check_on(importmock: Any) -> None:
 
 def test_check_responses_must_be_a_bool() -> None:
     with pytest.raises(ValueError, match="check_responses must be True or False; got 'yes'"):
-        mock_imports(check_responses="yes")  # type: ignore[arg-type]
+        mock_imports(check_responses="yes")
 
 
 def test_what_qconnect_creates_wisdom_reads_as_the_service_sends_it(importmock: Any) -> None:

@@ -137,3 +137,47 @@ def test_the_closest_marker_wins():
 """
     )
     pytester.runpytest("-p", "no:cacheprovider", "-q").assert_outcomes(passed=2)
+
+
+# A project that has importmock installed but never uses it: pytest loads the plugin (entry
+# point pytest11) there too, and must not pay for botocore and the server at every start.
+UNUSED_PLUGIN_CONFTEST = """
+import sys
+
+
+def pytest_collection_finish(session):
+    loaded = sorted(
+        name for name in ("botocore", "boto3", "importmock.server", "importmock.mock")
+        if name in sys.modules
+    )
+    plugin = session.config.pluginmanager.get_plugin("importmock")
+    print(f"PLUGIN {getattr(plugin, '__name__', None)} LOADED {loaded}")
+"""
+
+
+def test_the_plugin_imports_nothing_heavy_in_a_project_that_does_not_use_it(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(UNUSED_PLUGIN_CONFTEST)
+    pytester.makepyfile(test_plain="def test_plain():\n    assert sum([1, 2]) == 3\n")
+    # a fresh process: this one imported botocore long ago
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q", "-s")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["PLUGIN importmock.pytest_plugin LOADED []"])
+
+
+def test_the_fixture_imports_the_mock_on_first_use(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(UNUSED_PLUGIN_CONFTEST)
+    pytester.makepyfile(
+        test_uses_it="""
+import sys
+
+
+def test_uses_the_fixture(importmock):
+    assert "botocore" in sys.modules
+    assert importmock.options["progression"] == "immediate"
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q", "-s")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["PLUGIN importmock.pytest_plugin LOADED []"])

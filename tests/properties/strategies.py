@@ -176,17 +176,17 @@ class _Builder:
         if kind in ("structure", "list", "map") and depth >= MAX_DEPTH:
             return st.just(valid_value(shape))
         if kind == "structure":
-            return self._structure(shape, depth, "valid")  # type: ignore[arg-type]
+            return self._structure(shape, depth, "valid")
         if kind == "list":
             low, high = _sizes(md)
-            return st.lists(self.valid(shape.member, depth + 1), min_size=low, max_size=high)  # type: ignore[attr-defined]
+            return st.lists(self.valid(shape.member, depth + 1), min_size=low, max_size=high)
         if kind == "map":
-            keys = self._valid_keys(shape.key)  # type: ignore[attr-defined]
-            values = self.valid(shape.value, depth + 1)  # type: ignore[attr-defined]
+            keys = self._valid_keys(shape.key)
+            values = self.valid(shape.value, depth + 1)
             low, high = _sizes(md)
-            key_md = shape.key.metadata  # type: ignore[attr-defined]
+            key_md = shape.key.metadata
             few_keys = len(key_md.get("enum") or ()) or (
-                len(_variants(shape.key)) if key_md.get("pattern") is not None else None  # type: ignore[attr-defined]
+                len(_variants(shape.key)) if key_md.get("pattern") is not None else None
             )
             if keys is None or (few_keys is not None and few_keys < low):
                 return st.just(valid_value(shape))  # too few distinct keys to vary
@@ -243,12 +243,12 @@ class _Builder:
         if kind in ("structure", "list", "map") and depth >= MAX_DEPTH:
             return _SCALAR_JUNK
         if kind == "structure":
-            return st.one_of(self._structure(shape, depth, "mixed"), wrong)  # type: ignore[arg-type]
+            return st.one_of(self._structure(shape, depth, "mixed"), wrong)
         if kind == "list":
-            item = self.mixed(shape.member, depth + 1)  # type: ignore[attr-defined]
+            item = self.mixed(shape.member, depth + 1)
             options = [
                 st.lists(item, max_size=4),
-                nested_lists(self.valid(shape.member, depth + 1)),  # type: ignore[attr-defined]
+                nested_lists(self.valid(shape.member, depth + 1)),
                 st.dictionaries(st.text(max_size=5), item, max_size=3),
                 wrong,
             ]
@@ -257,10 +257,10 @@ class _Builder:
                 options.append(st.lists(item, min_size=high + 1, max_size=high + 1))
             return st.one_of(options)
         if kind == "map":
-            valid_keys = self._valid_keys(shape.key)  # type: ignore[attr-defined]
+            valid_keys = self._valid_keys(shape.key)
             keys = _ANY_TEXT if valid_keys is None else st.one_of(_ANY_TEXT, valid_keys)
             return st.one_of(
-                st.dictionaries(keys, self.mixed(shape.value, depth + 1), max_size=4),  # type: ignore[attr-defined]
+                st.dictionaries(keys, self.mixed(shape.value, depth + 1), max_size=4),
                 st.lists(JUNK, max_size=3),
                 wrong,
             )
@@ -326,13 +326,13 @@ class _Builder:
             },
         )
         body = st.tuples(body, _rarely(JUNK)).map(_with_unknown_member)
-        required = [n for n in shape.required_members if n not in labels]
-        if not required:
+        needed = [n for n in shape.required_members if n not in labels]
+        if not needed:
             return body
         # Required members are present more often than not, so the other members'
         # checks are reached too.
         present = st.fixed_dictionaries(
-            {n: self._member(n, members[n], child, "mixed") for n in required}
+            {n: self._member(n, members[n], child, "mixed") for n in needed}
         )
         return st.one_of(st.tuples(present, body).map(lambda pair: {**pair[1], **pair[0]}), body)
 

@@ -36,9 +36,9 @@ try:  # the parser behind re: the audit reads each pattern's structure from it
     from re import _constants as sre_constants  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 except ImportError:  # Python < 3.11
-    import sre_compile  # type: ignore[no-redef]
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+    import sre_compile
+    import sre_constants
+    import sre_parse
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SERVICES = ("qconnect", "wisdom", "pinpoint", "lexv2-models")

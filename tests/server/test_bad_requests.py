@@ -253,7 +253,7 @@ def test_a_failure_inside_importmock_is_a_500_and_the_server_goes_on(
 ) -> None:
     original = MockSession.answer
 
-    def failing(self, spec, backend, method, url, headers, body):  # type: ignore[no-untyped-def]
+    def failing(self, spec, backend, method, url, headers, body):
         if "fail-here" in url:
             raise RuntimeError("boom")
         return original(self, spec, backend, method, url, headers, body)

@@ -24,7 +24,7 @@ def reads() -> Iterator[RunningServer]:
         yield server
 
 
-def _poll(read, done) -> tuple[dict, list[str]]:  # type: ignore[no-untyped-def]
+def _poll(read, done) -> tuple[dict, list[str]]:
     """Read until ``done(answer)``; the last answer and every status seen."""
     seen = []
     for _ in range(MAX_POLLS):

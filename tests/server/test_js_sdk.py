@@ -4,8 +4,9 @@ docs/server-mode.md.
 
 Each test runs one Node script of ``tests/server/js/`` (``node <script>``) against a fresh
 server and asserts on the JSON it prints and on what the server recorded. The scripts
-need the pinned clients of ``tests/server/js/package.json``: run
-``npm ci --prefix tests/server/js`` first. Without ``node`` on PATH the tests are skipped.
+need the pinned clients of ``tests/server/js/package.json``: the ``node`` fixture runs
+``npm ci --prefix tests/server/js`` when they are missing. Without Node.js 20 or later on
+PATH the tests are skipped (they fail instead with IMPORTMOCK_REQUIRE_NODE set, as in CI).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,23 +42,84 @@ MISSING_ID = "00000000-0000-4000-8000-000000000000"
 
 
 # -- running Node -------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def node() -> str:
-    """The ``node`` executable; skips without one, fails without the installed clients."""
-    executable = shutil.which("node")
-    if executable is None:
-        pytest.skip("node is not on PATH: the JavaScript SDK tests need Node.js 20 or later")
-    missing = [
+MIN_NODE_MAJOR = 20  # package.json's engines
+NPM_CI = ("ci", "--prefix", str(JS_DIR), "--no-audit", "--no-fund", "--loglevel=error")
+NPM_TIMEOUT_SECONDS = 600
+#: Set (as .ci/run does) to fail, not skip, where Node.js is missing or too old.
+REQUIRE_NODE = "IMPORTMOCK_REQUIRE_NODE"
+
+
+def missing_clients() -> list[str]:
+    """The pinned @aws-sdk clients not installed in tests/server/js/node_modules."""
+    return [
         package
         for package in CLIENT_PACKAGES
         if not (JS_DIR / "node_modules" / "@aws-sdk" / package / "package.json").is_file()
     ]
-    if missing:
+
+
+def node_unavailable(executable: str | None) -> str | None:
+    """Why the JavaScript tests cannot run with this ``node`` (None: they can)."""
+    if executable is None:
+        return (
+            f"node is not on PATH: the JavaScript SDK tests need Node.js {MIN_NODE_MAJOR} or later"
+        )
+    try:
+        version = subprocess.run(
+            [executable, "--version"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"{executable} --version failed ({error})"
+    found = re.match(r"v(\d+)\.", version)
+    if found is None or int(found.group(1)) < MIN_NODE_MAJOR:
+        return f"node {version} is older than the {MIN_NODE_MAJOR} the JavaScript SDK tests need"
+    return None
+
+
+def install_clients() -> None:
+    """``npm ci --prefix tests/server/js`` once, when its clients are missing (a file lock
+    keeps pytest-xdist's workers from running it side by side)."""
+    if not missing_clients():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
         pytest.fail(
-            f"tests/server/js/node_modules lacks @aws-sdk/{', @aws-sdk/'.join(missing)}: "
-            "run `npm ci --prefix tests/server/js` from the repository root first",
+            "tests/server/js/node_modules is missing and npm is not on PATH: install npm, "
+            "or run `npm ci --prefix tests/server/js` from the repository root",
             pytrace=False,
         )
+    lock_path = Path(tempfile.gettempdir()) / f"importmock-npm-ci-{os.getuid()}.lock"
+    with open(lock_path, "w") as lock:
+        if sys.platform != "win32":  # Windows: no lock (run one worker there)
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if not missing_clients():  # another worker installed them meanwhile
+            return
+        result = subprocess.run(
+            [npm, *NPM_CI], capture_output=True, text=True, timeout=NPM_TIMEOUT_SECONDS
+        )
+    if result.returncode != 0 or missing_clients():
+        pytest.fail(
+            f"`npm {' '.join(NPM_CI)}` exited with {result.returncode} and left "
+            f"@aws-sdk/{', @aws-sdk/'.join(missing_clients()) or '(none missing)'} missing\n"
+            f"{result.stdout[-2000:]}{result.stderr[-4000:]}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    """The ``node`` executable (Node.js 20 or later) with the pinned clients installed (by
+    ``npm ci`` the first time); skips without one, unless IMPORTMOCK_REQUIRE_NODE is set."""
+    executable = shutil.which("node")
+    reason = node_unavailable(executable)
+    if reason is not None:
+        if os.environ.get(REQUIRE_NODE):
+            pytest.fail(f"{REQUIRE_NODE} is set, but {reason}", pytrace=False)
+        pytest.skip(reason)
+    assert executable is not None
+    install_clients()
     return executable
 
 
@@ -529,3 +592,51 @@ def test_the_sdk_signs_as_strict_mode_verifies(node: str, tmp_path: Path) -> Non
     assert wrong.returncode != 0
     assert "InvalidSignatureException" in wrong.stderr
     assert "The request signature we calculated does not match" in wrong.stderr
+
+
+# -- without Node -------------------------------------------------------------------------
+def _path_without_node(tmp_path: Path, node_script: str | None = None) -> str:
+    """A PATH with nothing on it but, if given, a fake ``node`` running ``node_script``."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if node_script is not None:
+        fake = bin_dir / "node"
+        fake.write_text(f"#!/bin/sh\n{node_script}\n", encoding="utf-8")
+        fake.chmod(0o755)
+    return str(bin_dir)
+
+
+def test_node_older_than_20_is_a_reason_to_skip(tmp_path: Path) -> None:
+    fake = Path(_path_without_node(tmp_path, "echo v18.19.1")) / "node"
+    assert node_unavailable(str(fake)) == (
+        "node v18.19.1 is older than the 20 the JavaScript SDK tests need"
+    )
+    assert node_unavailable(None) == (
+        "node is not on PATH: the JavaScript SDK tests need Node.js 20 or later"
+    )
+
+
+def test_without_node_the_javascript_tests_skip_with_their_reason(tmp_path: Path) -> None:
+    """What the README's test command gives on a machine without Node.js (and npm)."""
+    environment = {k: v for k, v in os.environ.items() if k != REQUIRE_NODE}
+    environment["PATH"] = _path_without_node(tmp_path)
+    repository = Path(__file__).resolve().parents[2]
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(repository), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__, "-q", "-rs", "-p", "no:cacheprovider"]
+        + ["-p", "no:xdist", "-k", "not without_node and not older_than"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=repository,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^\d+ skipped, 2 deselected in ", result.stdout.splitlines()[-1])
+    skips = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert skips and all(
+        line.endswith("node is not on PATH: the JavaScript SDK tests need Node.js 20 or later")
+        for line in skips
+    ), result.stdout

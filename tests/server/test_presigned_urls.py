@@ -14,7 +14,7 @@ from importmock.server import RunningServer
 from tests.helpers import csv_text
 
 
-def _kb_upload(server: RunningServer, client=None, name: str = "kb") -> tuple[str, dict]:  # type: ignore[no-untyped-def]
+def _kb_upload(server: RunningServer, client=None, name: str = "kb") -> tuple[str, dict]:
     client = client or server.client("qconnect")
     kb = client.create_knowledge_base(name=name, knowledgeBaseType="QUICK_RESPONSES")
     kb_id = kb["knowledgeBase"]["knowledgeBaseId"]

@@ -136,7 +136,7 @@ def running(*command: str) -> Iterator[tuple[Server, str]]:
         yield server, line.split(" on ")[1].split(" ")[0]
 
 
-def _client(url: str, name: str):  # type: ignore[no-untyped-def]
+def _client(url: str, name: str):
     return boto3.client(
         name,
         region_name="us-east-1",

@@ -36,7 +36,7 @@ def strict() -> Iterator[RunningServer]:
         yield server
 
 
-def _client(server: RunningServer, name: str, **kwargs):  # type: ignore[no-untyped-def]
+def _client(server: RunningServer, name: str, **kwargs):
     kwargs.setdefault("aws_access_key_id", KEY)
     kwargs.setdefault("aws_secret_access_key", SECRET)
     return server.client(name, config=Config(retries={"max_attempts": 1}), **kwargs)

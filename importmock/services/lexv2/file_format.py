@@ -100,7 +100,7 @@ def from_file(value: Any, shape: Shape, where: str = "") -> tuple[Any, list[str]
         kept: Any = item
         if kind == "structure" and isinstance(item, dict):
             if not item_shape.metadata.get("document"):
-                members = item_shape.members  # type: ignore[attr-defined]
+                members = item_shape.members
                 kept = {}
                 for name, member in item.items():
                     if (item_shape.name, name) in FILE_MEMBERS and len(problems) < MAX_PROBLEMS:
@@ -116,14 +116,14 @@ def from_file(value: Any, shape: Shape, where: str = "") -> tuple[Any, list[str]
                         pending.append((member, members[api_name], kept, api_name, (path, name)))
         elif kind == "list" and isinstance(item, list):
             kept = [None] * len(item)
-            member_shape = item_shape.member  # type: ignore[attr-defined]
+            member_shape = item_shape.member
             pending.extend(
                 (member, member_shape, kept, i, ((path, str(i + 1)), "member"))
                 for i, member in enumerate(item)
             )
         elif kind == "map" and isinstance(item, dict):
             kept = dict.fromkeys(item)
-            value_shape = item_shape.value  # type: ignore[attr-defined]
+            value_shape = item_shape.value
             pending.extend(
                 (member, value_shape, kept, k, ((path, str(k)), "member"))
                 for k, member in item.items()
@@ -153,7 +153,7 @@ def to_file(value: Any, shape: Shape) -> Any:
         if kind == "structure" and isinstance(item, dict):
             if not item_shape.metadata.get("document"):
                 written = {}
-                for name, member_shape in item_shape.members.items():  # type: ignore[attr-defined]
+                for name, member_shape in item_shape.members.items():
                     out_name = FILE_MEMBERS.get((item_shape.name, name), name)
                     written[out_name] = None
                     member = item.get(name)
@@ -161,11 +161,11 @@ def to_file(value: Any, shape: Shape) -> Any:
                         pending.append((member, member_shape, written, out_name))
         elif kind == "list" and isinstance(item, list):
             written = [None] * len(item)
-            member_shape = item_shape.member  # type: ignore[attr-defined]
+            member_shape = item_shape.member
             pending.extend((member, member_shape, written, i) for i, member in enumerate(item))
         elif kind == "map" and isinstance(item, dict):
             written = dict.fromkeys(item)
-            value_shape = item_shape.value  # type: ignore[attr-defined]
+            value_shape = item_shape.value
             pending.extend((member, value_shape, written, k) for k, member in item.items())
         elif isinstance(item, str) and item_shape.name in FILE_VALUES:
             written = FILE_VALUES[item_shape.name].get(item, item)

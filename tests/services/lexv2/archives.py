@@ -96,7 +96,7 @@ def slot(name: str, slot_type: str, required: bool = True) -> dict[str, Any]:
 def intent(
     name: str, utterances: list[str], slots: list[dict[str, Any]] | None = None, **extra: Any
 ) -> dict[str, Any]:
-    body = {
+    body: dict[str, Any] = {
         "name": name,
         "identifier": name.upper()[:10].ljust(10, "X"),
         "description": f"{name} intent",
