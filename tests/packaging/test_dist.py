@@ -35,7 +35,10 @@ def _setuptools_version() -> tuple[int, ...]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     """(sdist, wheel, the build's output): the wheel is built from the sdist."""
-    pytest.importorskip("build", reason="build is not installed (pip install -e '.[test]')")
+    # build.__main__, not build: a stray build/ folder (setuptools leaves one) imports as "build"
+    pytest.importorskip(
+        "build.__main__", reason="build is not installed (pip install -e '.[test]')"
+    )
     if _setuptools_version() < (77,):
         pytest.skip("setuptools >= 77 is not installed (pip install -e '.[test]')")
     source = tmp_path_factory.mktemp("checkout") / "importmock"
